@@ -1,0 +1,156 @@
+package jgrad.core;
+
+import jgrad.core.cpu.Parallel;
+import jgrad.core.cpu.Simd;
+import jgrad.core.cpu.StridedLoop;
+
+/**
+ * Elementwise ops with numpy broadcasting, and their derivatives. Contiguous operands run as one
+ * long vectorised row split across the cores; anything else goes through {@link StridedLoop}.
+ */
+final class Elementwise {
+    /** Elements per thread below which a loop stays on one core. */
+    static final int GRAIN = 1 << 15;
+
+    private Elementwise() {}
+
+    /** The strides that read {@code t} as if it had the (broadcast) shape {@code to}: 0 along broadcast dims. */
+    static int[] broadcastStrides(Tensor t, int[] to) {
+        int lead = to.length - t.shape.length;
+        int[] s = new int[to.length];
+        for (int i = 0; i < t.shape.length; i++) s[lead + i] = t.shape[i] == 1 ? 0 : t.strides[i];
+        return s;
+    }
+
+    static Tensor unary(UnaryOp op, Tensor x) {
+        Tensor y = Tensor.zeros(x.shape);
+        if (x.isContiguous()) {
+            float[] xd = x.data, yd = y.data;
+            int xo = x.offset;
+            Parallel.range(y.data.length, GRAIN, (from, to) -> Simd.unary(op, xd, xo + from, yd, from, to - from));
+        } else {
+            StridedLoop loop = new StridedLoop(x.shape, new int[][]{y.strides, x.strides}, new int[]{0, x.offset});
+            int xs = loop.stride(1);
+            loop.run(GRAIN, (off, len) -> {
+                if (xs == 1) {
+                    Simd.unary(op, x.data, off[1], y.data, off[0], len);
+                } else {
+                    for (int i = 0; i < len; i++) y.data[off[0] + i] = (float) op.apply(x.data[off[1] + i * xs]);
+                }
+            });
+        }
+        return Autograd.record(op.opName(), y, g -> {
+            Tensor xc = x.contiguous(), gc = g.contiguous();
+            Tensor dx = Tensor.zeros(x.shape);
+            Parallel.range(dx.data.length, GRAIN, (from, to) ->
+                    Simd.unaryBackward(op, xc.data, xc.offset + from, y.data, from, gc.data, gc.offset + from, dx.data, from, to - from));
+            return new Tensor[]{dx};
+        }, x);
+    }
+
+    static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        int[] shape = Shape.broadcast(op.opName(), a.shape, b.shape);
+        Tensor out = Tensor.zeros(shape);
+        StridedLoop loop = new StridedLoop(shape, new int[][]{out.strides, broadcastStrides(a, shape), broadcastStrides(b, shape)},
+                new int[]{0, a.offset, b.offset});
+        int sa = loop.stride(1), sb = loop.stride(2);
+        loop.run(GRAIN, (off, len) -> Simd.binary(op, a.data, off[1], sa, b.data, off[2], sb, out.data, off[0], len));
+        if (!op.differentiable()) return out;
+        return Autograd.record(op.opName(), out, g -> {
+            Tensor ga = null, gb = null;
+            switch (op) {
+                case ADD -> { ga = g; gb = g; }
+                case SUB -> { ga = g; gb = b.requiresGrad ? g.neg() : null; }
+                case MUL -> {
+                    ga = a.requiresGrad ? g.mul(b) : null;
+                    gb = b.requiresGrad ? g.mul(a) : null;
+                }
+                case DIV -> {
+                    ga = a.requiresGrad ? g.div(b) : null;
+                    gb = b.requiresGrad ? g.mul(out).div(b).neg() : null;
+                }
+                default -> {
+                    ga = a.requiresGrad ? partial(op, true, g, a, b, out) : null;
+                    gb = b.requiresGrad ? partial(op, false, g, a, b, out) : null;
+                }
+            }
+            return new Tensor[]{ga == null ? null : Reductions.sumTo(ga, a.shape), gb == null ? null : Reductions.sumTo(gb, b.shape)};
+        }, a, b);
+    }
+
+    /** g · ∂y/∂a (or ∂y/∂b) straight from the op's own derivative, over the output's shape. */
+    private static Tensor partial(BinaryOp op, boolean wrtA, Tensor g, Tensor a, Tensor b, Tensor y) {
+        int[] shape = y.shape;
+        Tensor r = Tensor.zeros(shape);
+        StridedLoop loop = new StridedLoop(shape, new int[][]{r.strides, broadcastStrides(g, shape), broadcastStrides(a, shape),
+                broadcastStrides(b, shape), y.strides}, new int[]{0, g.offset, a.offset, b.offset, 0});
+        int sg = loop.stride(1), sa = loop.stride(2), sb = loop.stride(3), sy = loop.stride(4);
+        loop.run(GRAIN, (off, len) -> {
+            for (int i = 0; i < len; i++) {
+                double av = a.data[off[2] + i * sa], bv = b.data[off[3] + i * sb], yv = y.data[off[4] + i * sy];
+                double d = wrtA ? op.da(av, bv, yv) : op.db(av, bv, yv);
+                r.data[off[0] + i] = (float) (g.data[off[1] + i * sg] * d);
+            }
+        });
+        return r;
+    }
+
+    static Tensor clamp(Tensor x, float min, float max) {
+        if (!(min <= max)) throw new IllegalArgumentException("clamp: min " + min + " is greater than max " + max);
+        Tensor y = Tensor.zeros(x.shape);
+        StridedLoop loop = new StridedLoop(x.shape, new int[][]{y.strides, x.strides}, new int[]{0, x.offset});
+        int xs = loop.stride(1);
+        loop.run(GRAIN, (off, len) -> {
+            for (int i = 0; i < len; i++) y.data[off[0] + i] = Math.min(Math.max(x.data[off[1] + i * xs], min), max);
+        });
+        return Autograd.record("clamp", y, g -> new Tensor[]{g.mul(x.ge(min).mul(x.le(max)))}, x);
+    }
+
+    static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        int[] shape = Shape.broadcast("where", Shape.broadcast("where", cond.shape, a.shape), b.shape);
+        Tensor out = Tensor.zeros(shape);
+        StridedLoop loop = new StridedLoop(shape, new int[][]{out.strides, broadcastStrides(cond, shape),
+                broadcastStrides(a, shape), broadcastStrides(b, shape)}, new int[]{0, cond.offset, a.offset, b.offset});
+        int sc = loop.stride(1), sa = loop.stride(2), sb = loop.stride(3);
+        loop.run(GRAIN, (off, len) -> {
+            for (int i = 0; i < len; i++) {
+                out.data[off[0] + i] = cond.data[off[1] + i * sc] != 0 ? a.data[off[2] + i * sa] : b.data[off[3] + i * sb];
+            }
+        });
+        return Autograd.record("where", out, g -> {
+            Tensor zero = Tensor.scalar(0);
+            return new Tensor[]{null,
+                    a.requiresGrad ? Reductions.sumTo(where(cond, g, zero), a.shape) : null,
+                    b.requiresGrad ? Reductions.sumTo(where(cond, zero, g), b.shape) : null};
+        }, cond, a, b);
+    }
+
+    /** dst[...] = src[...] (src broadcast to dst's shape); no gradient is recorded. */
+    static void copyInto(Tensor dst, Tensor src) {
+        Shape.broadcast("copy", src.shape, dst.shape);
+        StridedLoop loop = new StridedLoop(dst.shape, new int[][]{dst.strides, broadcastStrides(src, dst.shape)},
+                new int[]{dst.offset, src.offset});
+        int ds = loop.stride(0), ss = loop.stride(1);
+        loop.run(GRAIN, (off, len) -> {
+            if (ds == 1 && ss == 1) {
+                System.arraycopy(src.data, off[1], dst.data, off[0], len);
+            } else {
+                for (int i = 0; i < len; i++) dst.data[off[0] + i * ds] = src.data[off[1] + i * ss];
+            }
+        });
+    }
+
+    /** dst += src, in place, for gradient accumulation; no gradient is recorded. */
+    static void addInto(Tensor dst, Tensor src) {
+        StridedLoop loop = new StridedLoop(dst.shape, new int[][]{dst.strides, broadcastStrides(src, dst.shape)},
+                new int[]{dst.offset, src.offset});
+        int ds = loop.stride(0), ss = loop.stride(1);
+        loop.run(GRAIN, (off, len) -> {
+            if (ds == 1) {
+                Simd.binary(BinaryOp.ADD, dst.data, off[0], 1, src.data, off[1], ss, dst.data, off[0], len);
+            } else {
+                for (int i = 0; i < len; i++) dst.data[off[0] + i * ds] += src.data[off[1] + i * ss];
+            }
+        });
+    }
+}

@@ -1,0 +1,108 @@
+package jgrad.core;
+
+import java.util.Arrays;
+import java.util.function.Function;
+
+/**
+ * Finite-difference gradient checker for any function of tensors.
+ *
+ * <p>The function's output is reduced to the scalar L = Σ w·f(x) with fixed random weights w (so
+ * every output element counts, with distinct weights). The analytic gradient is
+ * {@code f(x).backward(w)}; the numeric one is the central difference
+ * (L(x + ε) − L(x − ε)) / 2ε per input element, with L accumulated in double. An element passes
+ * when |numeric − analytic| ≤ atol + rtol·|numeric|.
+ *
+ * <pre>
+ *   GradCheck.assertGradients(in -&gt; in[0].sigmoid().mul(in[1]), x, y);
+ * </pre>
+ */
+public final class GradCheck {
+    /** Default step: the forward runs in float32, so ε balances truncation against rounding error. */
+    public static final double EPS = 1e-3;
+    public static final double ATOL = 1e-3;
+    public static final double RTOL = 1e-2;
+
+    /** Outcome of a check: the worst element and whether every element passed. */
+    public record Result(boolean passed, double maxAbsError, String worst, int checked) {
+        @Override
+        public String toString() {
+            return (passed ? "passed" : "FAILED") + " (" + checked + " elements, max |error| " + maxAbsError
+                    + (worst == null ? "" : ", worst at " + worst) + ")";
+        }
+    }
+
+    private GradCheck() {}
+
+    /** Checks with the default tolerances; throws AssertionError naming the worst element on failure. */
+    public static void assertGradients(Function<Tensor[], Tensor> f, Tensor... inputs) {
+        assertGradients(f, EPS, ATOL, RTOL, inputs);
+    }
+
+    public static void assertGradients(Function<Tensor[], Tensor> f, double eps, double atol, double rtol, Tensor... inputs) {
+        Result r = check(f, eps, atol, rtol, inputs);
+        if (!r.passed()) throw new AssertionError("gradient check " + r);
+    }
+
+    /**
+     * Compares analytic and numeric gradients of f for every input with requiresGrad set. The
+     * inputs must be leaf tensors; they are perturbed in place and restored.
+     */
+    public static Result check(Function<Tensor[], Tensor> f, double eps, double atol, double rtol, Tensor... inputs) {
+        for (int i = 0; i < inputs.length; i++) {
+            if (!inputs[i].isLeaf()) throw new IllegalArgumentException("GradCheck: input " + i + " is not a leaf tensor");
+            inputs[i].zeroGrad();
+        }
+        Tensor out = f.apply(inputs);
+        Rng rng = new Rng(1234);
+        Tensor w = Tensor.zeros(out.dims());
+        for (int i = 0; i < w.data.length; i++) w.data[i] = (float) (0.5 + rng.nextDouble()) * (rng.nextDouble() < 0.5 ? -1 : 1);
+        if (!out.requiresGrad()) throw new IllegalArgumentException("GradCheck: the output does not depend on any input that requires grad");
+        out.backward(w);
+
+        double worstErr = 0;
+        String worst = null;
+        boolean passed = true;
+        int checked = 0;
+        for (int k = 0; k < inputs.length; k++) {
+            Tensor in = inputs[k];
+            if (!in.requiresGrad()) continue;
+            Tensor analytic = in.grad() == null ? Tensor.zeros(in.dims()) : in.grad();
+            float[] ana = analytic.toArray();
+            int[] idx = new int[in.rank()];
+            for (int e = 0; e < in.numel(); e++) {
+                int p = in.offset;
+                for (int d = 0; d < idx.length; d++) p += idx[d] * in.strides[d];
+                float orig = in.data[p];
+                in.data[p] = (float) (orig + eps);
+                double plus = weighted(f, inputs, w);
+                in.data[p] = (float) (orig - eps);
+                double minus = weighted(f, inputs, w);
+                in.data[p] = orig;
+                // the step actually taken in float32
+                double h = ((double) (float) (orig + eps) - (double) (float) (orig - eps));
+                double num = (plus - minus) / h;
+                double err = Math.abs(num - ana[e]);
+                if (!(err <= atol + rtol * Math.abs(num))) passed = false;
+                if (err > worstErr || Double.isNaN(err)) {
+                    worstErr = err;
+                    worst = "input " + k + " index " + Arrays.toString(idx) + ": analytic " + ana[e] + ", numeric " + num;
+                }
+                checked++;
+                for (int d = idx.length - 1; d >= 0; d--) {
+                    if (++idx[d] < in.shape[d]) break;
+                    idx[d] = 0;
+                }
+            }
+        }
+        return new Result(passed, worstErr, worst, checked);
+    }
+
+    private static double weighted(Function<Tensor[], Tensor> f, Tensor[] inputs, Tensor w) {
+        try (var g = Autograd.noGrad()) {
+            float[] y = f.apply(inputs).toArray();
+            double s = 0;
+            for (int i = 0; i < y.length; i++) s += (double) y[i] * w.data[i];
+            return s;
+        }
+    }
+}

@@ -1,0 +1,575 @@
+package jgrad.core;
+
+import java.util.Arrays;
+
+/**
+ * A float32 n-dimensional array with reverse-mode autodiff.
+ *
+ * <p>Storage is a flat {@code float[]} seen through a shape, strides and an offset, so views
+ * (reshape of a contiguous tensor, permute, transpose, narrow, slice, expand, squeeze) share data
+ * without copying; {@link #contiguous()} makes a packed copy when needed. Every op returns a new
+ * tensor; when grad mode is on and an input {@linkplain #requiresGrad(boolean) requires a gradient}
+ * the op records how to differentiate itself (see {@link Autograd}).
+ *
+ * <pre>
+ *   Tensor x = Tensor.of(new float[]{1, 2, 3}, 3).requiresGrad(true);
+ *   Tensor y = x.mul(x).sum();     // Σ x²
+ *   y.backward();
+ *   x.grad();                       // [2, 4, 6]
+ * </pre>
+ */
+public final class Tensor {
+    final float[] data;
+    final int offset;
+    final int[] shape;
+    final int[] strides;
+
+    boolean requiresGrad;
+    boolean retainsGrad;
+    Tensor grad;
+    Autograd.Node gradFn;
+
+    Tensor(float[] data, int offset, int[] shape, int[] strides) {
+        this.data = data;
+        this.offset = offset;
+        this.shape = shape;
+        this.strides = strides;
+    }
+
+    // ---- creation ----------------------------------------------------------------------------
+
+    /** A new zero-filled contiguous tensor. */
+    public static Tensor zeros(int... shape) {
+        Shape.check("zeros", shape);
+        return new Tensor(new float[Shape.numel(shape)], 0, shape.clone(), Shape.contiguousStrides(shape));
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    public static Tensor full(float value, int... shape) {
+        Tensor t = zeros(shape);
+        Arrays.fill(t.data, value);
+        return t;
+    }
+
+    /** A 0-dimensional tensor holding one value. */
+    public static Tensor scalar(float value) {
+        return new Tensor(new float[]{value}, 0, new int[0], new int[0]);
+    }
+
+    /** A contiguous tensor holding a copy of {@code values} in row-major order. */
+    public static Tensor of(float[] values, int... shape) {
+        Shape.check("Tensor.of", shape);
+        if (values.length != Shape.numel(shape)) {
+            throw new IllegalArgumentException("Tensor.of: " + values.length + " values do not fill shape "
+                    + Shape.str(shape) + " (" + Shape.numel(shape) + " elements)");
+        }
+        return new Tensor(values.clone(), 0, shape.clone(), Shape.contiguousStrides(shape));
+    }
+
+    /** Wraps {@code data} without copying: writes to the array are seen by the tensor. */
+    public static Tensor wrap(float[] data, int... shape) {
+        Shape.check("Tensor.wrap", shape);
+        if (data.length != Shape.numel(shape)) {
+            throw new IllegalArgumentException("Tensor.wrap: array of " + data.length + " floats does not match shape "
+                    + Shape.str(shape));
+        }
+        return new Tensor(data, 0, shape.clone(), Shape.contiguousStrides(shape));
+    }
+
+    /** 0, 1, ..., n−1. */
+    public static Tensor arange(int n) {
+        return arange(0, n, 1);
+    }
+
+    /** start, start+step, ... while below end (above end for a negative step). */
+    public static Tensor arange(float start, float end, float step) {
+        if (step == 0 || !Float.isFinite(step)) throw new IllegalArgumentException("arange: step must be finite and non-zero, got " + step);
+        int n = (int) Math.max(0, Math.ceil((end - start) / (double) step));
+        Tensor t = zeros(n);
+        for (int i = 0; i < n; i++) t.data[i] = (float) (start + (double) i * step);
+        return t;
+    }
+
+    /** Uniform in [0, 1) from the given generator. */
+    public static Tensor rand(Rng rng, int... shape) {
+        Tensor t = zeros(shape);
+        for (int i = 0; i < t.data.length; i++) t.data[i] = rng.nextFloat();
+        return t;
+    }
+
+    /** Standard normal from the given generator. */
+    public static Tensor randn(Rng rng, int... shape) {
+        Tensor t = zeros(shape);
+        for (int i = 0; i < t.data.length; i++) t.data[i] = (float) rng.nextGaussian();
+        return t;
+    }
+
+    public static Tensor zerosLike(Tensor t) {
+        return zeros(t.shape);
+    }
+
+    public static Tensor onesLike(Tensor t) {
+        return ones(t.shape);
+    }
+
+    // ---- facts -------------------------------------------------------------------------------
+
+    public Shape shape() {
+        return Shape.of(shape);
+    }
+
+    /** The sizes as a fresh array. */
+    public int[] dims() {
+        return shape.clone();
+    }
+
+    public int size(int dim) {
+        return shape[Shape.normalizeDim("size", dim, shape.length)];
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public int numel() {
+        return Shape.numel(shape);
+    }
+
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    public int offset() {
+        return offset;
+    }
+
+    /** The backing array (shared with every view of it); index it with {@link #offset()} and {@link #strides()}. */
+    public float[] data() {
+        return data;
+    }
+
+    public Device device() {
+        return Device.CPU;
+    }
+
+    public boolean isContiguous() {
+        int expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != expected) return false;
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /** The single value of a one-element tensor. */
+    public float item() {
+        if (numel() != 1) throw new IllegalStateException("item: tensor has shape " + Shape.str(shape) + ", not one element");
+        return data[offset];
+    }
+
+    /** The element at the given index (one index per dimension). */
+    public float get(int... index) {
+        return data[flatIndex("get", index)];
+    }
+
+    /** Writes one element in place (no gradient is recorded). */
+    public void set(float value, int... index) {
+        data[flatIndex("set", index)] = value;
+    }
+
+    private int flatIndex(String op, int[] index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException(op + ": " + index.length + " indices for a tensor of shape " + Shape.str(shape));
+        }
+        int p = offset;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape[i]) {
+                throw new IndexOutOfBoundsException(op + ": index " + Arrays.toString(index) + " is outside shape " + Shape.str(shape));
+            }
+            p += index[i] * strides[i];
+        }
+        return p;
+    }
+
+    /** The elements in row-major order, as a new array. */
+    public float[] toArray() {
+        if (isContiguous()) return Arrays.copyOfRange(data, offset, offset + numel());
+        return contiguous().toArray();
+    }
+
+    // ---- autodiff ----------------------------------------------------------------------------
+
+    /** Marks a leaf tensor as a parameter whose gradient {@link #backward()} should fill; returns this. */
+    public Tensor requiresGrad(boolean on) {
+        if (gradFn != null && !on) {
+            throw new IllegalStateException("requiresGrad(false): this tensor is the output of '" + gradFn.op
+                    + "'; use detach() to cut it from the graph");
+        }
+        requiresGrad = on;
+        return this;
+    }
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** The accumulated gradient, or null before any backward reached this tensor. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Replaces the gradient (null clears it). */
+    public void setGrad(Tensor g) {
+        if (g != null && !Arrays.equals(g.shape, shape)) {
+            throw new IllegalArgumentException("setGrad: gradient shape " + Shape.str(g.shape) + " does not match " + Shape.str(shape));
+        }
+        grad = g;
+    }
+
+    /** Clears the gradient, as {@code zero_grad(set_to_none=True)}. */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /** Keeps the gradient of this intermediate result too (leaves always keep theirs). */
+    public Tensor retainGrad() {
+        retainsGrad = true;
+        return this;
+    }
+
+    /** True for a tensor no recorded op produced. */
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /** Name of the op that produced this tensor, or null for a leaf. */
+    public String gradFnName() {
+        return gradFn == null ? null : gradFn.op;
+    }
+
+    /** Backpropagates from a scalar: fills {@link #grad()} of every leaf that requires one. */
+    public void backward() {
+        Autograd.backward(this, null, false);
+    }
+
+    /** Backpropagates with an explicit gradient of this tensor's shape. */
+    public void backward(Tensor gradient) {
+        Autograd.backward(this, gradient, false);
+    }
+
+    /** As {@link #backward(Tensor)}; with retainGraph the graph may be walked again. */
+    public void backward(Tensor gradient, boolean retainGraph) {
+        Autograd.backward(this, gradient, retainGraph);
+    }
+
+    /** The same data, cut from the graph. */
+    public Tensor detach() {
+        return new Tensor(data, offset, shape, strides);
+    }
+
+    void accumulateGrad(Tensor g) {
+        if (grad == null) {
+            grad = g.copy();
+        } else {
+            Elementwise.addInto(grad, g);
+        }
+    }
+
+    // ---- views -------------------------------------------------------------------------------
+
+    /** A view with a new shape (one size may be −1); the tensor must be contiguous. */
+    public Tensor view(int... newShape) {
+        int[] s = inferShape("view", newShape);
+        if (!isContiguous()) {
+            throw new IllegalStateException("view: tensor of shape " + Shape.str(shape) + " with strides "
+                    + Arrays.toString(strides) + " is not contiguous; use reshape() (copies) or contiguous() first");
+        }
+        Tensor out = new Tensor(data, offset, s, Shape.contiguousStrides(s));
+        int[] in = shape;
+        return Autograd.record("view", out, g -> new Tensor[]{g.reshape(in)}, this);
+    }
+
+    /** As {@link #view}, copying first when the tensor is not contiguous. */
+    public Tensor reshape(int... newShape) {
+        return isContiguous() ? view(newShape) : contiguous().view(newShape);
+    }
+
+    /** Flattens dims [start, end] into one. */
+    public Tensor flatten(int startDim, int endDim) {
+        int s = Shape.normalizeDim("flatten", startDim, shape.length), e = Shape.normalizeDim("flatten", endDim, shape.length);
+        if (s > e) throw new IllegalArgumentException("flatten: start dim " + startDim + " is after end dim " + endDim);
+        int[] ns = new int[shape.length - (e - s)];
+        int k = 0;
+        for (int i = 0; i < s; i++) ns[k++] = shape[i];
+        int m = 1;
+        for (int i = s; i <= e; i++) m *= shape[i];
+        ns[k++] = m;
+        for (int i = e + 1; i < shape.length; i++) ns[k++] = shape[i];
+        return reshape(ns);
+    }
+
+    private int[] inferShape(String op, int[] newShape) {
+        int infer = -1, known = 1;
+        for (int i = 0; i < newShape.length; i++) {
+            if (newShape[i] == -1) {
+                if (infer >= 0) throw new IllegalArgumentException(op + ": only one size may be -1, got " + Arrays.toString(newShape));
+                infer = i;
+            } else if (newShape[i] < 0) {
+                throw new IllegalArgumentException(op + ": negative size in " + Arrays.toString(newShape));
+            } else {
+                known *= newShape[i];
+            }
+        }
+        int n = numel();
+        int[] s = newShape.clone();
+        if (infer >= 0) {
+            if (known == 0 || n % known != 0) {
+                throw new IllegalArgumentException(op + ": cannot infer -1 in " + Arrays.toString(newShape) + " for "
+                        + n + " elements of shape " + Shape.str(shape));
+            }
+            s[infer] = n / known;
+        } else if (known != n) {
+            throw new IllegalArgumentException(op + ": shape " + Arrays.toString(newShape) + " (" + known
+                    + " elements) does not match " + Shape.str(shape) + " (" + n + " elements)");
+        }
+        return s;
+    }
+
+    /** Reorders dimensions: output dim i is input dim perm[i]. */
+    public Tensor permute(int... perm) {
+        if (perm.length != shape.length) {
+            throw new IllegalArgumentException("permute: " + perm.length + " dims given for a tensor of shape " + Shape.str(shape));
+        }
+        int[] p = new int[perm.length], inv = new int[perm.length];
+        boolean[] used = new boolean[perm.length];
+        int[] ns = new int[perm.length], nst = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            p[i] = Shape.normalizeDim("permute", perm[i], shape.length);
+            if (used[p[i]]) throw new IllegalArgumentException("permute: dimension " + perm[i] + " repeated in " + Arrays.toString(perm));
+            used[p[i]] = true;
+            ns[i] = shape[p[i]];
+            nst[i] = strides[p[i]];
+            inv[p[i]] = i;
+        }
+        Tensor out = new Tensor(data, offset, ns, nst);
+        return Autograd.record("permute", out, g -> new Tensor[]{g.permute(inv)}, this);
+    }
+
+    /** Swaps two dimensions. */
+    public Tensor transpose(int dim0, int dim1) {
+        int a = Shape.normalizeDim("transpose", dim0, shape.length), b = Shape.normalizeDim("transpose", dim1, shape.length);
+        int[] perm = new int[shape.length];
+        for (int i = 0; i < perm.length; i++) perm[i] = i;
+        perm[a] = b;
+        perm[b] = a;
+        return permute(perm);
+    }
+
+    /** Elements [start, start+length) along dim, as a view. */
+    public Tensor narrow(int dim, int start, int length) {
+        int d = Shape.normalizeDim("narrow", dim, shape.length);
+        if (start < 0 || length < 0 || start + length > shape[d]) {
+            throw new IllegalArgumentException("narrow: range [" + start + ", " + (start + length) + ") is outside dim "
+                    + dim + " of size " + shape[d] + " (shape " + Shape.str(shape) + ")");
+        }
+        return slice(d, start, start + length, 1);
+    }
+
+    /** Elements start, start+step, ... below end along dim, as a view. */
+    public Tensor slice(int dim, int start, int end, int step) {
+        int d = Shape.normalizeDim("slice", dim, shape.length);
+        if (step <= 0) throw new IllegalArgumentException("slice: step must be positive, got " + step);
+        if (start < 0 || end > shape[d] || start > end) {
+            throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") is outside dim " + dim
+                    + " of size " + shape[d] + " (shape " + Shape.str(shape) + ")");
+        }
+        int[] ns = shape.clone(), nst = strides.clone();
+        ns[d] = (end - start + step - 1) / step;
+        nst[d] = strides[d] * step;
+        Tensor out = new Tensor(data, offset + start * strides[d], ns, nst);
+        int[] in = shape;
+        return Autograd.record("slice", out, g -> {
+            Tensor full = zeros(in);
+            Elementwise.copyInto(full.slice(d, start, end, step), g);
+            return new Tensor[]{full};
+        }, this);
+    }
+
+    /** Broadcasts size-1 dims (and new leading dims) to the given sizes without copying; −1 keeps a size. */
+    public Tensor expand(int... sizes) {
+        if (sizes.length < shape.length) {
+            throw new IllegalArgumentException("expand: target " + Arrays.toString(sizes) + " has fewer dims than " + Shape.str(shape));
+        }
+        int lead = sizes.length - shape.length;
+        int[] ns = new int[sizes.length], nst = new int[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            int src = i - lead;
+            int cur = src >= 0 ? shape[src] : 1;
+            int want = sizes[i] == -1 && src >= 0 ? cur : sizes[i];
+            if (want < 0) throw new IllegalArgumentException("expand: invalid size " + sizes[i] + " in " + Arrays.toString(sizes));
+            if (src >= 0 && cur != 1 && cur != want) {
+                throw new IllegalArgumentException("expand: cannot expand " + Shape.str(shape) + " to " + Arrays.toString(sizes)
+                        + " (dim " + i + " has size " + cur + ")");
+            }
+            ns[i] = want;
+            nst[i] = src >= 0 && cur == want ? strides[src] : 0;
+        }
+        Tensor out = new Tensor(data, offset, ns, nst);
+        int[] in = shape;
+        return Autograd.record("expand", out, g -> new Tensor[]{Reductions.sumTo(g, in)}, this);
+    }
+
+    /** Inserts a size-1 dimension at dim (which may equal the rank). */
+    public Tensor unsqueeze(int dim) {
+        int d = Shape.normalizeDim("unsqueeze", dim < 0 ? dim + 1 : dim, shape.length + 1);
+        if (dim < 0) d = dim + shape.length + 1;
+        int[] ns = new int[shape.length + 1], nst = new int[shape.length + 1];
+        for (int i = 0, j = 0; i < ns.length; i++) {
+            if (i == d) {
+                ns[i] = 1;
+                nst[i] = d < shape.length ? strides[d] * shape[d] : 1;
+            } else {
+                ns[i] = shape[j];
+                nst[i] = strides[j++];
+            }
+        }
+        return viewAs("unsqueeze", ns, nst);
+    }
+
+    /** Removes dimension dim, which must have size 1. */
+    public Tensor squeeze(int dim) {
+        int d = Shape.normalizeDim("squeeze", dim, shape.length);
+        if (shape[d] != 1) throw new IllegalArgumentException("squeeze: dim " + dim + " has size " + shape[d] + ", not 1 (shape " + Shape.str(shape) + ")");
+        int[] ns = new int[shape.length - 1], nst = new int[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (i == d) continue;
+            ns[j] = shape[i];
+            nst[j++] = strides[i];
+        }
+        return viewAs("squeeze", ns, nst);
+    }
+
+    private Tensor viewAs(String op, int[] ns, int[] nst) {
+        Tensor out = new Tensor(data, offset, ns, nst);
+        int[] in = shape;
+        return Autograd.record(op, out, g -> new Tensor[]{g.reshape(in)}, this);
+    }
+
+    /** This tensor if already contiguous, else a packed copy (gradient flows through). */
+    public Tensor contiguous() {
+        if (isContiguous()) return this;
+        return copy();
+    }
+
+    /** A packed copy that owns its data (gradient flows through). */
+    public Tensor copy() {
+        Tensor out = zeros(shape);
+        Elementwise.copyInto(out, this);
+        return Autograd.record("copy", out, g -> new Tensor[]{g}, this);
+    }
+
+    // ---- elementwise -------------------------------------------------------------------------
+
+    public Tensor add(Tensor o) { return Elementwise.binary(BinaryOp.ADD, this, o); }
+    public Tensor sub(Tensor o) { return Elementwise.binary(BinaryOp.SUB, this, o); }
+    public Tensor mul(Tensor o) { return Elementwise.binary(BinaryOp.MUL, this, o); }
+    public Tensor div(Tensor o) { return Elementwise.binary(BinaryOp.DIV, this, o); }
+    public Tensor pow(Tensor o) { return Elementwise.binary(BinaryOp.POW, this, o); }
+    public Tensor maximum(Tensor o) { return Elementwise.binary(BinaryOp.MAXIMUM, this, o); }
+    public Tensor minimum(Tensor o) { return Elementwise.binary(BinaryOp.MINIMUM, this, o); }
+
+    public Tensor add(float v) { return add(scalar(v)); }
+    public Tensor sub(float v) { return sub(scalar(v)); }
+    public Tensor mul(float v) { return mul(scalar(v)); }
+    public Tensor div(float v) { return div(scalar(v)); }
+    public Tensor pow(float v) { return pow(scalar(v)); }
+    public Tensor maximum(float v) { return maximum(scalar(v)); }
+    public Tensor minimum(float v) { return minimum(scalar(v)); }
+
+    /** v − this. */
+    public Tensor rsub(float v) { return scalar(v).sub(this); }
+
+    public Tensor neg() { return Elementwise.unary(UnaryOp.NEG, this); }
+    public Tensor exp() { return Elementwise.unary(UnaryOp.EXP, this); }
+    public Tensor log() { return Elementwise.unary(UnaryOp.LOG, this); }
+    public Tensor log1p() { return Elementwise.unary(UnaryOp.LOG1P, this); }
+    public Tensor sqrt() { return Elementwise.unary(UnaryOp.SQRT, this); }
+    public Tensor abs() { return Elementwise.unary(UnaryOp.ABS, this); }
+    public Tensor sigmoid() { return Elementwise.unary(UnaryOp.SIGMOID, this); }
+    public Tensor tanh() { return Elementwise.unary(UnaryOp.TANH, this); }
+    public Tensor relu() { return Elementwise.unary(UnaryOp.RELU, this); }
+
+    /** x² (composite). */
+    public Tensor square() { return mul(this); }
+
+    /** Limits values to [min, max]; the gradient passes where min ≤ x ≤ max. */
+    public Tensor clamp(float min, float max) { return Elementwise.clamp(this, min, max); }
+
+    public Tensor eq(Tensor o) { return Elementwise.binary(BinaryOp.EQ, this, o); }
+    public Tensor ne(Tensor o) { return Elementwise.binary(BinaryOp.NE, this, o); }
+    public Tensor lt(Tensor o) { return Elementwise.binary(BinaryOp.LT, this, o); }
+    public Tensor le(Tensor o) { return Elementwise.binary(BinaryOp.LE, this, o); }
+    public Tensor gt(Tensor o) { return Elementwise.binary(BinaryOp.GT, this, o); }
+    public Tensor ge(Tensor o) { return Elementwise.binary(BinaryOp.GE, this, o); }
+    public Tensor eq(float v) { return eq(scalar(v)); }
+    public Tensor lt(float v) { return lt(scalar(v)); }
+    public Tensor le(float v) { return le(scalar(v)); }
+    public Tensor gt(float v) { return gt(scalar(v)); }
+    public Tensor ge(float v) { return ge(scalar(v)); }
+
+    /** Elementwise choice: a where cond ≠ 0, else b (all three broadcast together). */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return Elementwise.where(cond, a, b);
+    }
+
+    // ---- reductions --------------------------------------------------------------------------
+
+    /** Sum of all elements, as a 0-d tensor. */
+    public Tensor sum() { return Reductions.sum(this, allDims(), false); }
+
+    public Tensor sum(int[] dims, boolean keepDim) { return Reductions.sum(this, dims, keepDim); }
+
+    public Tensor sum(int dim) { return sum(new int[]{dim}, false); }
+
+    public Tensor mean() { return Reductions.mean(this, allDims(), false); }
+
+    public Tensor mean(int[] dims, boolean keepDim) { return Reductions.mean(this, dims, keepDim); }
+
+    public Tensor max() { return Reductions.extreme(this, allDims(), false, true); }
+
+    public Tensor max(int[] dims, boolean keepDim) { return Reductions.extreme(this, dims, keepDim, true); }
+
+    public Tensor min() { return Reductions.extreme(this, allDims(), false, false); }
+
+    public Tensor min(int[] dims, boolean keepDim) { return Reductions.extreme(this, dims, keepDim, false); }
+
+    /** Variance over all elements with Bessel's correction (as torch.var). */
+    public Tensor var() { return Reductions.var(this, allDims(), 1, false); }
+
+    /** Variance over dims; correction 1 is unbiased (torch default), 0 is the population variance. */
+    public Tensor var(int[] dims, int correction, boolean keepDim) { return Reductions.var(this, dims, correction, keepDim); }
+
+    int[] allDims() {
+        int[] d = new int[shape.length];
+        for (int i = 0; i < d.length; i++) d[i] = i;
+        return d;
+    }
+
+    // ---- printing ----------------------------------------------------------------------------
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor").append(Shape.str(shape));
+        if (gradFn != null) sb.append(" grad_fn=").append(gradFn.op);
+        else if (requiresGrad) sb.append(" requires_grad");
+        int n = numel();
+        if (n <= 64) {
+            float[] v = toArray();
+            sb.append(' ').append(Arrays.toString(v));
+        }
+        return sb.toString();
+    }
+}
