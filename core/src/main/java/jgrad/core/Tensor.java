@@ -558,6 +558,39 @@ public final class Tensor {
         return d;
     }
 
+    // ---- linear algebra ----------------------------------------------------------------------
+
+    /**
+     * Matrix product with batch broadcasting, as {@code torch.matmul}: 1-D operands are treated as
+     * a row (left) or column (right) vector and the added dim is removed from the result.
+     */
+    public Tensor matmul(Tensor other) {
+        throw new UnsupportedOperationException("matmul: not implemented yet");
+    }
+
+
+
+    // ---- joining and splitting ---------------------------------------------------------------
+
+    /** Concatenates along dim; all other sizes must match. */
+    public static Tensor cat(int dim, Tensor... tensors) {
+        throw new UnsupportedOperationException("cat: not implemented yet");
+    }
+
+
+    /** Stacks equally shaped tensors along a new dim. */
+    public static Tensor stack(int dim, Tensor... tensors) {
+        throw new UnsupportedOperationException("stack: not implemented yet");
+    }
+
+
+    /** Splits into views of splitSize along dim (the last may be smaller), as {@code torch.split}. */
+    public Tensor[] split(int splitSize, int dim) {
+        throw new UnsupportedOperationException("split: not implemented yet");
+    }
+
+
+
     // ---- printing ----------------------------------------------------------------------------
 
     @Override

@@ -1,0 +1,119 @@
+package jgrad.core;
+
+/**
+ * The neural-network ops, as {@code torch.nn.functional}: convolution, pooling, resampling,
+ * padding, batch normalisation, dropout. Each is a fused op with its own backward; the bodies live
+ * in package-private classes named after the op family.
+ *
+ * <p>Image tensors are N×C×H×W, contiguous or not.
+ */
+public final class Functional {
+    private Functional() {}
+
+    // ---- convolution ---------------------------------------------------------------------------
+
+    /**
+     * 2-D cross-correlation, as {@code torch.nn.functional.conv2d}.
+     *
+     * @param x        input N×C×H×W
+     * @param weight   filters O×(C/groups)×kH×kW
+     * @param bias     O values, or null
+     * @param stride   {sH, sW}
+     * @param padding  {pH, pW} zeros on each side
+     * @param dilation {dH, dW}
+     * @param groups   C and O must both be divisible by it
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        throw new UnsupportedOperationException("conv2d: not implemented yet");
+    }
+
+    /** conv2d with the same stride and padding in both directions, no dilation, one group. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
+        return conv2d(x, weight, bias, new int[]{stride, stride}, new int[]{padding, padding}, new int[]{1, 1}, 1);
+    }
+
+
+    // ---- pooling -------------------------------------------------------------------------------
+
+    /** Max pooling over kernel×kernel windows (padding counts as −∞); the gradient goes to the max. */
+    public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
+        throw new UnsupportedOperationException("maxPool2d: not implemented yet");
+    }
+
+
+    /** Average pooling; padded zeros count in the divisor (count_include_pad = true, as PyTorch's default). */
+    public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
+        throw new UnsupportedOperationException("avgPool2d: not implemented yet");
+    }
+
+
+    // ---- resampling ----------------------------------------------------------------------------
+
+    /** Bilinear resize to outH×outW, as {@code F.interpolate(mode="bilinear", align_corners=...)}. */
+    public static Tensor upsampleBilinear(Tensor x, int outH, int outW, boolean alignCorners) {
+        throw new UnsupportedOperationException("upsampleBilinear: not implemented yet");
+    }
+
+
+    /** Nearest-neighbour resize to outH×outW, as {@code F.interpolate(mode="nearest")}. */
+    public static Tensor upsampleNearest(Tensor x, int outH, int outW) {
+        throw new UnsupportedOperationException("upsampleNearest: not implemented yet");
+    }
+
+
+    /** N×(C·r²)×H×W → N×C×(H·r)×(W·r), as {@code torch.nn.PixelShuffle(r)}. */
+    public static Tensor pixelShuffle(Tensor x, int upscale) {
+        throw new UnsupportedOperationException("pixelShuffle: not implemented yet");
+    }
+
+
+    // ---- padding -------------------------------------------------------------------------------
+
+    /** How {@link #pad} fills the border. */
+    public enum PadMode {
+        /** zeros (or the given constant) */
+        CONSTANT,
+        /** mirror without repeating the edge: a b c | b a */
+        REFLECT,
+        /** repeat the edge value */
+        REPLICATE
+    }
+
+    /**
+     * Pads the last dimensions, as {@code F.pad}: {@code pads} holds (before, after) pairs starting
+     * from the last dimension, e.g. {left, right, top, bottom} for an image.
+     */
+    public static Tensor pad(Tensor x, int[] pads, PadMode mode) {
+        throw new UnsupportedOperationException("pad: not implemented yet");
+    }
+
+
+    // ---- normalisation and regularisation --------------------------------------------------------
+
+    /**
+     * Batch normalisation over N, H, W per channel of an N×C×H×W (or N×C) input.
+     * In training it normalises with the batch statistics (biased variance) and, when the running
+     * tensors are given, updates them in place with the unbiased variance:
+     * running = (1 − momentum)·running + momentum·batch. In eval it uses the running statistics.
+     *
+     * @param weight gamma (C) or null for 1
+     * @param bias   beta (C) or null for 0
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, double momentum, double eps) {
+        throw new UnsupportedOperationException("batchNorm: not implemented yet");
+    }
+
+
+    /** Zeroes each element with probability p and scales the rest by 1/(1 − p) when training; identity otherwise. */
+    public static Tensor dropout(Tensor x, double p, boolean training, Rng rng) {
+        throw new UnsupportedOperationException("dropout: not implemented yet");
+    }
+
+
+    /** x·Wᵀ + b for x of shape …×in, W of shape out×in (composite of matmul). */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        Tensor y = x.matmul(weight.transpose(0, 1));
+        return bias == null ? y : y.add(bias);
+    }
+}

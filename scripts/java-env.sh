@@ -1,0 +1,39 @@
+# Sourced by ./jgrad and ./run-tests: finds a JDK 25 or newer and Maven, exports JAVA_HOME and JAVA.
+# Order: $JAVA_HOME if it is 25+, then the usual install folders. Nothing relies on the default java.
+
+jgrad_java_version() { # prints the feature version of the java binary $1, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+
+jgrad_find_jdk() {
+  local candidates=() c v best="" bestv=0
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  for c in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* \
+           "$HOME"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -d "$c" ] && candidates+=("$c")
+  done
+  for c in "${candidates[@]}"; do
+    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    v=$(jgrad_java_version "$c/bin/java")
+    [ -n "$v" ] || continue
+    if [ "$c" = "${JAVA_HOME:-}" ] && [ "$v" -ge 25 ]; then best=$c; break; fi
+    if [ "$v" -ge 25 ] && [ "$v" -gt "$bestv" ]; then best=$c; bestv=$v; fi
+  done
+  if [ -z "$best" ]; then
+    echo "jgrad needs a JDK 25 or newer (with javac), and none was found." >&2
+    echo "  Looked at: \$JAVA_HOME (${JAVA_HOME:-unset}), /usr/lib/jvm, /usr/java, /opt/java, ~/.sdkman, ~/.jdks." >&2
+    echo "  Install one (for example Eclipse Temurin 25: https://adoptium.net, or 'apt-get install temurin-25-jdk'" >&2
+    echo "  from the Adoptium apt repository), or point JAVA_HOME at it." >&2
+    return 1
+  fi
+  export JAVA_HOME="$best"
+  export JAVA="$best/bin/java"
+}
+
+jgrad_find_maven() {
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "jgrad builds with Apache Maven 3.8 or newer, and 'mvn' is not on the PATH." >&2
+    echo "  Install it (for example 'apt-get install maven', or https://maven.apache.org/download.cgi)." >&2
+    return 1
+  fi
+}
