@@ -32,9 +32,8 @@ final class VectorSimd {
             case LOG1P -> v.lanewise(VectorOperators.LOG1P);
             case SQRT -> v.sqrt();
             case ABS -> v.abs();
-            // 1/(1+e^-x): e^-x overflows to +inf for x < -88 and the quotient is then exactly 0.
-            case SIGMOID -> v.neg().lanewise(VectorOperators.EXP).add(1f).lanewise(VectorOperators.DIV, 1f)
-                    .blend(0f, v.compare(VectorOperators.LT, -88f));
+            // 1/(1+e^-x): for x < -88, e^-x overflows to +inf and the quotient is exactly 0, as it should be.
+            case SIGMOID -> FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
             case TANH -> v.lanewise(VectorOperators.TANH);
             case RELU -> v.max(0f);
         };
