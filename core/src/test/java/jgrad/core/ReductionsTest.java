@@ -1,0 +1,94 @@
+package jgrad.core;
+
+import org.junit.jupiter.api.Test;
+
+import static jgrad.core.ElementwiseTest.assertClose;
+import static org.junit.jupiter.api.Assertions.*;
+
+class ReductionsTest {
+    private static Tensor cube() {
+        return Tensor.arange(24).reshape(2, 3, 4);
+    }
+
+    @Test
+    void sumsOverAnySetOfDims() {
+        Tensor x = cube();
+        assertEquals(276f, x.sum().item());
+        assertClose(new float[]{12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34}, x.sum(0), 0);
+        assertClose(new float[]{6, 22, 38, 54, 70, 86}, x.sum(new int[]{2}, false), 0);
+        assertClose(new float[]{60, 66, 72, 78}, x.sum(new int[]{0, 1}, false), 0);
+        assertClose(new float[]{60, 92, 124}, x.sum(new int[]{0, 2}, false), 0);  // (0+..+3)+(12+..+15) = 6+54, then 22+70, 38+86
+        Tensor k = x.sum(new int[]{1}, true);
+        assertArrayEquals(new int[]{2, 1, 4}, k.dims());
+        assertClose(new float[]{12, 15, 18, 21, 48, 51, 54, 57}, k, 0);
+        assertClose(new float[]{60, 66, 72, 78}, x.sum(new int[]{-3, -2}, false), 0);
+    }
+
+    @Test
+    void meanMaxMinVar() {
+        Tensor x = Tensor.of(new float[]{1, 5, 3, 2, 8, -4}, 2, 3);
+        assertEquals(2.5f, x.mean().item(), 1e-7);
+        assertClose(new float[]{3, 2}, x.mean(new int[]{1}, false), 1e-7);
+        assertClose(new float[]{5, 8}, x.max(new int[]{1}, false), 0);
+        assertClose(new float[]{1, -4}, x.min(new int[]{1}, false), 0);
+        assertEquals(8f, x.max().item());
+        assertEquals(-4f, x.min().item());
+        // rows: {1,5,3} mean 3 → Σd² = 8 → unbiased 4, population 8/3
+        assertClose(new float[]{4, 36}, x.var(new int[]{1}, 1, false), 1e-6);
+        assertClose(new float[]{8f / 3, 24}, x.var(new int[]{1}, 0, false), 1e-6);
+        assertEquals(16.3f, x.var().item(), 1e-5); // values 1,5,3,2,8,-4: mean 2.5, Σd² = 81.5, /5
+    }
+
+    @Test
+    void reductionGradients() {
+        Rng rng = new Rng(4);
+        Tensor x = Tensor.randn(rng, 3, 4, 5).requiresGrad(true);
+        GradCheck.assertGradients(in -> in[0].sum(new int[]{0, 2}, true), x);
+        GradCheck.assertGradients(in -> in[0].sum(new int[]{1}, false), x);
+        GradCheck.assertGradients(in -> in[0].mean(new int[]{2}, false), x);
+        GradCheck.assertGradients(in -> in[0].max(new int[]{1, 2}, false), x);
+        GradCheck.assertGradients(in -> in[0].min(new int[]{0}, true), x);
+        GradCheck.assertGradients(in -> in[0].var(new int[]{0, 2}, 1, false), x);
+        // non-contiguous input
+        GradCheck.assertGradients(in -> in[0].transpose(0, 2).sum(new int[]{0}, false), x);
+    }
+
+    @Test
+    void maxGradientIsSharedAmongTies() {
+        Tensor x = Tensor.of(new float[]{2, 7, 7, 1}, 4).requiresGrad(true);
+        x.max().backward();
+        assertClose(new float[]{0, 0.5f, 0.5f, 0}, x.grad(), 0);
+    }
+
+    @Test
+    void largeSumIsAccurateAndParallelPathAgrees() {
+        int n = 1 << 22;
+        Tensor x = Tensor.full(0.1f, n);
+        // in float, adding 0.1 four million times one by one drifts by percent; double blocks do not
+        assertEquals(0.1f * n, x.sum().item(), 0.1f * n * 1e-6);
+        Tensor m = Tensor.rand(new Rng(1), 2, n / 2);
+        double expect = 0;
+        for (float v : m.toArray()) expect += v;
+        assertEquals(expect, m.sum().item(), Math.abs(expect) * 1e-6);
+        float[] rows = m.sum(new int[]{1}, false).toArray();
+        assertEquals(expect, rows[0] + (double) rows[1], Math.abs(expect) * 1e-6);
+    }
+
+    @Test
+    void sizeOneAndEmptyDims() {
+        Tensor x = Tensor.ones(1, 3, 1);
+        assertArrayEquals(new int[]{3}, x.sum(new int[]{0, 2}, false).dims());
+        assertEquals(0f, Tensor.zeros(0, 3).sum().item());
+        assertArrayEquals(new int[]{3}, Tensor.zeros(0, 3).sum(0).dims());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(0, 3).max(new int[]{0}, false));
+        assertTrue(e.getMessage().startsWith("max:"), e.getMessage());
+    }
+
+    @Test
+    void badDimsNameTheOp() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cube().sum(new int[]{3}, false));
+        assertTrue(e.getMessage().startsWith("sum:") && e.getMessage().contains("rank 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> cube().mean(new int[]{1, -2}, false));
+        assertTrue(e.getMessage().startsWith("mean:") && e.getMessage().contains("twice"), e.getMessage());
+    }
+}

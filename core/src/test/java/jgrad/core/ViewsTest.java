@@ -1,0 +1,108 @@
+package jgrad.core;
+
+import org.junit.jupiter.api.Test;
+
+import static jgrad.core.ElementwiseTest.assertClose;
+import static org.junit.jupiter.api.Assertions.*;
+
+class ViewsTest {
+    private static Tensor grid() {
+        return Tensor.arange(6).reshape(2, 3); // [[0,1,2],[3,4,5]]
+    }
+
+    @Test
+    void creation() {
+        assertClose(new float[]{0, 0}, Tensor.zeros(2), 0);
+        assertClose(new float[]{1, 1, 1}, Tensor.ones(3), 0);
+        assertClose(new float[]{7, 7}, Tensor.full(7, 1, 2), 0);
+        assertClose(new float[]{1, 1.5f, 2, 2.5f}, Tensor.arange(1, 3, 0.5f), 0);
+        assertClose(new float[]{3, 2, 1}, Tensor.arange(3, 0, -1), 0);
+        float[] r1 = Tensor.rand(new Rng(42), 100).toArray(), r2 = Tensor.rand(new Rng(42), 100).toArray();
+        assertArrayEquals(r1, r2, "same seed, same numbers");
+        for (float v : r1) assertTrue(v >= 0 && v < 1);
+        float[] n = Tensor.randn(new Rng(7), 20000).toArray();
+        double mean = 0, sq = 0;
+        for (float v : n) { mean += v; sq += v * v; }
+        mean /= n.length;
+        assertEquals(0, mean, 0.03);
+        assertEquals(1, sq / n.length - mean * mean, 0.05);
+    }
+
+    @Test
+    void viewsShareDataWithoutCopying() {
+        Tensor g = grid();
+        Tensor t = g.transpose(0, 1);
+        assertSame(g.data(), t.data());
+        assertFalse(t.isContiguous());
+        assertArrayEquals(new int[]{3, 2}, t.dims());
+        assertClose(new float[]{0, 3, 1, 4, 2, 5}, t, 0);
+        assertClose(new float[]{1, 4}, g.narrow(1, 1, 1), 0);
+        assertClose(new float[]{0, 2, 3, 5}, g.slice(1, 0, 3, 2), 0);
+        assertClose(new float[]{3, 4, 5}, g.narrow(0, 1, 1).squeeze(0), 0);
+        assertArrayEquals(new int[]{2, 1, 3}, g.unsqueeze(1).dims());
+        assertArrayEquals(new int[]{2, 3, 1}, g.unsqueeze(-1).dims());
+        Tensor e = Tensor.of(new float[]{1, 2}, 2, 1).expand(2, 2, 3);
+        assertSame(e.data().length, 2);
+        assertClose(new float[]{1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2}, e, 0);
+        Tensor p = Tensor.arange(24).reshape(2, 3, 4).permute(2, 0, 1);
+        assertArrayEquals(new int[]{4, 2, 3}, p.dims());
+        assertEquals(13f, p.get(1, 1, 0)); // element [1][0][1] of the original = 12 + 1
+        assertClose(new float[]{0, 1, 2, 3, 4, 5}, grid().reshape(-1), 0);
+        assertArrayEquals(new int[]{2, 12}, Tensor.zeros(2, 3, 4).flatten(1, 2).dims());
+    }
+
+    @Test
+    void contiguousCopiesOnlyWhenNeeded() {
+        Tensor g = grid();
+        assertSame(g, g.contiguous());
+        Tensor c = g.transpose(0, 1).contiguous();
+        assertTrue(c.isContiguous());
+        assertNotSame(g.data(), c.data());
+        assertClose(new float[]{0, 3, 1, 4, 2, 5}, c, 0);
+        // reshape of a non-contiguous tensor copies; view refuses with an explanation
+        assertClose(new float[]{0, 3, 1, 4, 2, 5}, g.transpose(0, 1).reshape(6), 0);
+        IllegalStateException ex = assertThrows(IllegalStateException.class, () -> g.transpose(0, 1).view(6));
+        assertTrue(ex.getMessage().startsWith("view:"), ex.getMessage());
+    }
+
+    @Test
+    void viewGradientsFlowBackToTheSource() {
+        Rng rng = new Rng(11);
+        Tensor x = Tensor.randn(rng, 2, 3, 4).requiresGrad(true);
+        GradCheck.assertGradients(in -> in[0].permute(2, 0, 1).reshape(4, 6).mul(in[0].reshape(4, 6)), x);
+        GradCheck.assertGradients(in -> in[0].slice(2, 1, 4, 2).exp(), x);
+        GradCheck.assertGradients(in -> in[0].narrow(1, 1, 2).transpose(0, 2).contiguous().tanh(), x);
+        Tensor b = Tensor.randn(rng, 3, 1).requiresGrad(true);
+        GradCheck.assertGradients(in -> in[0].expand(2, 3, 5).sigmoid(), b);
+        GradCheck.assertGradients(in -> in[0].unsqueeze(0).squeeze(2).squeeze(0).exp(), b);
+    }
+
+    @Test
+    void sliceGradientIsZeroOutsideTheSlice() {
+        Tensor x = Tensor.ones(4).requiresGrad(true);
+        x.narrow(0, 1, 2).mul(3f).sum().backward();
+        assertClose(new float[]{0, 3, 3, 0}, x.grad(), 0);
+    }
+
+    @Test
+    void badArgumentsNameTheOpAndShape() {
+        Tensor g = grid();
+        assertMessage(() -> g.reshape(4, 2), "reshape", "view:", "[2, 3]");
+        assertMessage(() -> g.permute(0, 0), "permute", "permute:", "repeated");
+        assertMessage(() -> g.permute(0), "permute", "permute:", "[2, 3]");
+        assertMessage(() -> g.transpose(0, 2), "transpose", "transpose:", "out of range");
+        assertMessage(() -> g.narrow(1, 2, 2), "narrow", "narrow:", "[2, 3]");
+        assertMessage(() -> g.expand(4, 3), "expand", "expand:", "[2, 3]");
+        assertMessage(() -> g.squeeze(0), "squeeze", "squeeze:", "size 2");
+        assertMessage(() -> Tensor.zeros(2, -1), "zeros", "zeros:", "negative");
+        assertMessage(() -> Tensor.of(new float[3], 2, 2), "of", "Tensor.of:", "[2, 2]");
+        assertMessage(() -> g.reshape(-1, -1), "reshape", "view:", "-1");
+        assertThrows(IndexOutOfBoundsException.class, () -> g.get(2, 0));
+        assertThrows(IllegalStateException.class, g::item);
+    }
+
+    private static void assertMessage(Runnable r, String what, String prefix, String fragment) {
+        RuntimeException e = assertThrows(RuntimeException.class, r::run, what);
+        assertTrue(e.getMessage().startsWith(prefix) && e.getMessage().contains(fragment), what + ": " + e.getMessage());
+    }
+}
