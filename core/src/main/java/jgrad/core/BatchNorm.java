@@ -41,7 +41,7 @@ final class BatchNorm {
         checkChannelVector("running var", runningVar, c, x);
         checkChannelVector("weight", weight, c, x);
         checkChannelVector("bias", bias, c, x);
-        if (!(eps > 0)) throw new IllegalArgumentException("batchNorm: eps must be positive, got " + eps);
+        if (!(eps >= 0)) throw new IllegalArgumentException("batchNorm: eps must be zero or positive, got " + eps);
         if (!training && (runningMean == null || runningVar == null)) {
             throw new IllegalArgumentException("batchNorm: eval mode needs running mean and variance (input " + Shape.str(x.shape) + ")");
         }
