@@ -150,6 +150,30 @@ class ModuleTest {
     }
 
     @Test
+    void callNeedsExactlyOneOutput() {
+        class Split extends Module {
+            @Override
+            protected Tensor[] forward(Tensor[] in) {
+                return new Tensor[]{in[0], in[0].neg()};
+            }
+        }
+        var e = assertThrows(IllegalStateException.class, () -> new Split().call(Tensor.ones(2)));
+        assertTrue(e.getMessage().contains("Split: gives 2 outputs; use callAll"), e.getMessage());
+        assertEquals(2, new Split().callAll(Tensor.ones(2)).length);
+    }
+
+    @Test
+    void applyVisitsChildrenFirstAndFreezingCountsAsNonTrainable() {
+        Net net = new Net();
+        List<String> order = new ArrayList<>();
+        net.apply(m -> order.add(m.typeName()));
+        assertEquals(List.of("BatchNorm2d", "Block", "Linear", "Net"), order);
+        net.enc1.requiresGrad(false);
+        assertEquals(net.parameterCount() - 6, net.trainableParameterCount());
+        assertFalse(net.enc1.bn.weight.requiresGrad());
+    }
+
+    @Test
     void singleInputModuleRejectsTwoInputs() {
         var e = assertThrows(IllegalArgumentException.class, () -> new ReLU().callAll(Tensor.ones(1), Tensor.ones(1)));
         assertTrue(e.getMessage().contains("ReLU: takes one input, got 2"), e.getMessage());
