@@ -220,6 +220,8 @@ final class Convolution {
         boolean wide = g.sh == 1 && g.sw == 1;
         int wp = g.w + 2 * g.pw, nw = g.oh * wp;
         int[] rowOff = wide ? shifts(cg, g.h + 2 * g.ph, wp, g.kh, g.kw, g.dh, g.dw) : null;
+        int[] dyRows = new int[og];
+        for (int i = 0; i < og; i++) dyRows[i] = i * nw;
         eachTaskChunk(g.n * g.groups, (from, to, parallelGemm) -> {
             float[] acc = parallelGemm ? total : new float[total.length];
             for (int t = from; t < to; t++) {
@@ -234,8 +236,7 @@ final class Convolution {
                             System.arraycopy(dy, dyo + ((n * g.o + gr * og + i) * g.oh + r) * g.ow, dyw, i * nw + r * wp, g.ow);
                         }
                     }
-                    Gemm.gemm(og, kg, nw, new Gemm.Strided(dyw, 0, nw, 1), new Shifted(xp, rowOff, false), 1f,
-                            acc, gr * og * kg, kg, parallelGemm);
+                    Gemm.dotRows(og, kg, nw, dyw, dyRows, xp, rowOff, acc, gr * og * kg, kg, parallelGemm);
                     continue;
                 }
                 Gemm.Source a = new Gemm.Strided(dy, dyo + (n * g.o + gr * og) * p, p, 1);
