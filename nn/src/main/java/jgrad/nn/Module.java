@@ -34,7 +34,7 @@ import java.util.Objects;
  *
  * <pre>
  *   class Net extends Module {
- *       final Conv2d conv = registerModule("conv", new Conv2d(3, 8, 3, 1, 1, true, rng));
+ *       final Conv2d conv = registerModule("conv", new Conv2d(3, 8, 3, 1, 1));
  *       final ReLU relu = registerModule("relu", new ReLU());
  *       protected Tensor forward(Tensor x) { return relu.call(conv.call(x)); }
  *   }
@@ -178,7 +178,7 @@ public abstract class Module {
     /** All parameters with dotted names, in PyTorch's order. A tensor shared by two modules appears once. */
     public Map<String, Tensor> namedParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        collect("", out, false, Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        collectParameters("", out, Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         return out;
     }
 
@@ -187,16 +187,16 @@ public abstract class Module {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** All buffers with dotted names. */
+    /** All buffers with dotted names, in PyTorch's order. */
     public Map<String, Tensor> namedBuffers() {
-        Map<String, Tensor> all = new LinkedHashMap<>();
-        collect("", all, true, Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         Map<String, Tensor> out = new LinkedHashMap<>();
-        Map<String, Tensor> ps = namedParameters();
-        all.forEach((k, v) -> {
-            if (!ps.containsKey(k)) out.put(k, v);
-        });
+        collectBuffers("", out);
         return out;
+    }
+
+    private void collectBuffers(String prefix, Map<String, Tensor> out) {
+        for (var e : buffers.entrySet()) out.putIfAbsent(prefix + e.getKey(), e.getValue());
+        for (var e : children.entrySet()) e.getValue().collectBuffers(prefix + e.getKey() + ".", out);
     }
 
     /** This module and all descendants with dotted names ("" for this one), depth first. */
@@ -212,14 +212,11 @@ public abstract class Module {
         children.forEach((n, c) -> c.namedModules(prefix.isEmpty() ? n : prefix + "." + n, out));
     }
 
-    private void collect(String prefix, Map<String, Tensor> out, boolean withBuffers, java.util.Set<Tensor> seen) {
+    private void collectParameters(String prefix, Map<String, Tensor> out, java.util.Set<Tensor> seen) {
         for (var e : params.entrySet()) {
             if (seen.add(e.getValue())) out.put(prefix + e.getKey(), e.getValue());
         }
-        if (withBuffers) {
-            for (var e : buffers.entrySet()) out.put(prefix + e.getKey(), e.getValue());
-        }
-        for (var e : children.entrySet()) e.getValue().collect(prefix + e.getKey() + ".", out, withBuffers, seen);
+        for (var e : children.entrySet()) e.getValue().collectParameters(prefix + e.getKey() + ".", out, seen);
     }
 
     /** Number of parameter elements. */

@@ -176,6 +176,8 @@ class LayersTest {
         assertSame(x, new Identity().call(x));
         Tensor[] two = new Identity().callAll(x, x);
         assertEquals(2, two.length);
+        Tensor r = Tensor.randn(new Rng(1), 2, 3).requiresGrad(true);
+        GradCheck.assertGradients(in -> new Identity().call(in[0].transpose(0, 1)).mul(in[0].transpose(0, 1)), r);
     }
 
     // ---- pooling and resampling -------------------------------------------------------------

@@ -22,6 +22,7 @@ public final class AdamW extends Adam {
         super(single(params), lr, beta1, beta2, eps, weightDecay, amsgrad, true);
     }
 
+    // the marker only tells this constructor apart from the public one (both take a List after erasure)
     private AdamW(List<ParamGroup> groups, double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad, Void marker) {
         super(groups, lr, beta1, beta2, eps, weightDecay, amsgrad, true);
     }

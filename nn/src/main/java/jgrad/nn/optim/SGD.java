@@ -38,7 +38,8 @@ public final class SGD extends Optimizer {
         return new SGD(groups, lr, momentum, dampening, weightDecay, nesterov, true);
     }
 
-    private SGD(List<ParamGroup> groups, double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean fromGroups) {
+    // the extra flag only tells this constructor apart from the public one (both take a List after erasure)
+    private SGD(List<ParamGroup> groups, double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean groupsTag) {
         super(groups, Map.of("lr", lr, "momentum", momentum, "dampening", dampening,
                 "weight_decay", weightDecay, "nesterov", nesterov ? 1.0 : 0.0));
         for (ParamGroup g : paramGroups()) check(g);
