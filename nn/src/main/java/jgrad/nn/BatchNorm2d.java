@@ -49,8 +49,9 @@ public class BatchNorm2d extends Module {
                     + "×H×W, got " + java.util.Arrays.toString(x.dims()));
         }
         boolean useBatch = isTraining() || runningMean == null;
+        Tensor y = Functional.batchNorm(x, runningMean, runningVar, weight, bias, useBatch, momentum, eps);
         if (isTraining() && numBatchesTracked != null) numBatchesTracked.data()[0] += 1;
-        return Functional.batchNorm(x, runningMean, runningVar, weight, bias, useBatch, momentum, eps);
+        return y;
     }
 
     @Override

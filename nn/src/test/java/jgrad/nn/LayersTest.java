@@ -136,6 +136,9 @@ class LayersTest {
         bn.eval(); // no running statistics: batch statistics even in eval
         Tensor y = bn.call(t(new float[]{1, 3}, 2, 1, 1, 1));
         assertClose(new float[]{-1, 1}, y, 1e-4f);
+        BatchNorm2d one = new BatchNorm2d(2);
+        assertThrows(IllegalArgumentException.class, () -> one.call(Tensor.zeros(1, 2, 1, 1)), "one value per channel");
+        assertEquals(0f, one.numBatchesTracked.item(), "a failed call counts no batch");
         var e = assertThrows(IllegalArgumentException.class, () -> new BatchNorm2d(4).call(Tensor.zeros(2, 3, 2, 2)));
         assertTrue(e.getMessage().contains("BatchNorm2d(4): expected input N×4×H×W, got [2, 3, 2, 2]"), e.getMessage());
     }
