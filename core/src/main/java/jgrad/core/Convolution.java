@@ -339,11 +339,7 @@ final class Convolution {
         @Override
         public void pack(float[] dst, int dOff, int r0, int rows, int width, int k0, int kc) {
             if (pixelRows) {
-                for (int k = 0; k < kc; k++) {
-                    int d = dOff + k * width;
-                    System.arraycopy(xp, shift[k0 + k] + r0, dst, d, rows);
-                    for (int r = rows; r < width; r++) dst[d + r] = 0f;
-                }
+                Gemm.gatherPanel(xp, shift, k0, kc, r0, rows, dst, dOff, width);
             } else {
                 for (int r = 0; r < width; r++) {
                     if (r < rows) {

@@ -291,6 +291,23 @@ public final class Gemm {
         });
     }
 
+    /**
+     * Packs a B panel whose rows are slices of one array: dst[dOff + k·width + j] =
+     * src[rowOff[k0 + k] + add + j] for j &lt; rows, zero for rows ≤ j &lt; width.
+     */
+    public static void gatherPanel(float[] src, int[] rowOff, int k0, int kc, int add, int rows, float[] dst, int dOff,
+                                   int width) {
+        if (Simd.VECTOR && rows == NR && width == NR) {
+            VectorGemm.gatherPanel(src, rowOff, k0, kc, add, dst, dOff);
+            return;
+        }
+        for (int k = 0; k < kc; k++) {
+            int d = dOff + k * width;
+            System.arraycopy(src, rowOff[k0 + k] + add, dst, d, rows);
+            for (int r = rows; r < width; r++) dst[d + r] = 0f;
+        }
+    }
+
     private static int roundUp(int v, int m) {
         return (v + m - 1) / m * m;
     }

@@ -193,4 +193,13 @@ final class VectorGemm {
         if (3 < mi && 2 < nj) out[o + 3 * ldo + 2] += s32.reduceLanes(VectorOperators.ADD);
         if (3 < mi && 3 < nj) out[o + 3 * ldo + 3] += s33.reduceLanes(VectorOperators.ADD);
     }
+
+    /** dst[dOff + k·NR + j] = src[rowOff[k0 + k] + add + j] for k &lt; kc, j &lt; NR: one full B panel. */
+    static void gatherPanel(float[] src, int[] rowOff, int k0, int kc, int add, float[] dst, int dOff) {
+        for (int k = 0; k < kc; k++, dOff += NR) {
+            int o = rowOff[k0 + k] + add;
+            FloatVector.fromArray(S, src, o).intoArray(dst, dOff);
+            FloatVector.fromArray(S, src, o + L).intoArray(dst, dOff + L);
+        }
+    }
 }
