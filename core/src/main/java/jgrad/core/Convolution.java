@@ -7,8 +7,9 @@ import jgrad.core.cpu.Simd;
 import java.util.Arrays;
 
 /**
- * 2-D convolution (cross-correlation, as PyTorch) as matrix products on the packed {@link Gemm},
- * with im2col done inside the GEMM's packing step so the column matrix is never stored whole.
+ * 2-D convolution (cross-correlation, as PyTorch) as matrix products on the packed {@link Gemm}.
+ * The column matrix (im2col) is never stored whole: the GEMM's packing step reads it from the
+ * image.
  *
  * <h2>Math</h2>
  * For sample n and group g (Cg = C/groups input and Og = O/groups output channels), with the
@@ -20,18 +21,34 @@ import java.util.Arrays;
  *   bias grad      ∂b[o]    = Σ_n Σ_p ∂y[n, o, p]
  *   input grad     ∂col     = W[g]ᵀ · ∂y[n, g], then col2im scatter-adds ∂col into ∂x
  * </pre>
- * With stride 1 the input gradient is itself a convolution: ∂x = conv(∂y, W′) where
- * W′[c, o, kh, kw] = W[o, c, kH−1−kh, kW−1−kw], dilation d and padding d·(k−1) − p (which may be
- * negative: the bounds test in the packing handles it). That path reuses the forward kernel and
- * writes ∂x directly, with no column buffer and no scatter.
+ * With stride 1 the input gradient is itself a convolution: ∂x = conv(∂y, W′) with
+ * W′[c, o, kh, kw] = W[o, c, kH−1−kh, kW−1−kw], dilation d and padding d·(k−1) − p.
  *
- * <h2>Data flow</h2>
- * The im2col sources ({@link Columns}) pack panels straight from the (contiguous) image, one
- * kernel tap and one run of output pixels at a time. Work is split across threads by
- * (sample, group) pairs, each running a one-thread GEMM; with fewer pairs than threads the GEMMs
- * themselves are split. The weight gradient accumulates per thread and is summed at the end.
- * Floats are accumulated in registers over blocks of at most 256 products, then added to the
- * output in float.
+ * <h2>Data flow, stride 1 (the common case)</h2>
+ * The image is copied once per (sample, group) into a zero-padded scratch of Hp×Wp and the
+ * output is computed on the "wide" grid of OH rows × Wp columns (the last Wp − OW columns of each
+ * row are discarded when copying out). On that grid row (c, kh, kw) of the column matrix is the
+ * padded image shifted by c·Hp·Wp + kh·dH·Wp + kw·dW, a contiguous slice, so
+ * <ul>
+ *   <li>forward and input gradient pack each B panel with two vector copies per kernel tap
+ *       ({@link Shifted}) and run the 8×32 GEMM microkernel;</li>
+ *   <li>the weight gradient is a product of two matrices both contiguous along the pixels
+ *       (∂y on the wide grid, zeros in the extra columns, and the shifted slices), computed as
+ *       4×4 blocks of dot products ({@link Gemm#dotRows}) with no transposing pack.</li>
+ * </ul>
+ * Extra traffic per (sample, group): the padded copy of the input (Cg·Hp·Wp floats), the output
+ * copy-out, and for the weight gradient a wide copy of ∂y.
+ *
+ * <h2>Data flow, other strides</h2>
+ * {@link Columns} packs panels straight from the image, one kernel tap and one run of output
+ * pixels at a time; the input gradient goes through a per-thread column buffer and col2im.
+ *
+ * <h2>Threads and precision</h2>
+ * Work is split across threads by (sample, group) pairs, each running one-thread products; with
+ * fewer pairs than threads the products themselves are split. The weight gradient accumulates
+ * per thread and is summed at the end. Products accumulate in float registers over blocks of at
+ * most 256 (GEMM) or 1024 (dot products) terms, then add to the output in float. Scratch
+ * buffers are per thread and reused across calls.
  */
 final class Convolution {
     private Convolution() {}

@@ -27,6 +27,11 @@ package jgrad.core.cpu;
  * AVX-512: 16 accumulators); otherwise a scalar loop over the same packed panels. Accumulation
  * is in float over at most KC terms per block, then added to C.
  *
+ * <h2>Helpers for implicit operands</h2>
+ * {@link #gatherPanel} packs a panel whose rows are slices of one array (shifted-image im2col);
+ * {@link #dotRows} computes A·Bᵀ for two matrices both contiguous along the contraction
+ * dimension, as blocks of dot products, which needs no transposing pack at all.
+ *
  * <h2>Threads</h2>
  * {@link #sgemm} splits a large product into row blocks (or column blocks when N is wider) across
  * {@link Parallel#THREADS}; {@link #gemmSerial} runs on the calling thread. Packing buffers are

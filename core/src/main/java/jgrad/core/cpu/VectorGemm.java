@@ -9,8 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API microkernel of {@link Gemm}: an {@value Gemm#MR}×NR tile of C, NR being two
  * vectors of the preferred species (32 floats with AVX-512), held in 16 vector registers while
  * kc rank-1 updates stream through: per step two vector loads of the packed B panel, MR scalar
- * broadcasts of the packed A panel and 2·MR fused multiply-adds. Loaded only when the
- * incubator module is present.
+ * broadcasts of the packed A panel and 2·MR fused multiply-adds. Also the 4×4 dot-product block
+ * behind {@link Gemm#dotRows} and the panel copy behind {@link Gemm#gatherPanel}. Loaded only
+ * when the incubator module is present.
+ *
+ * <p>Every vector stays a local inside one method: passing a vector to a helper that is not
+ * inlined makes the JIT box it, which cost a factor of eight here.
  */
 final class VectorGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
