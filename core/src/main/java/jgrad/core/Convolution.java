@@ -221,10 +221,11 @@ final class Convolution {
                 int ih = oh * g.sh - g.ph + kh * g.dh;
                 if (ih < 0 || ih >= g.h) continue;
                 int src = r * g.pixels() + oh * g.ow, row = base + ih * g.w;
-                int iw = -g.pw + kw * g.dw;
-                for (int ow = 0; ow < g.ow; ow++, iw += g.sw) {
-                    if (iw >= 0 && iw < g.w) dx[row + iw] += col[src + ow];
-                }
+                int iw = -g.pw + kw * g.dw, sw = g.sw;
+                // valid ow: 0 ≤ iw + ow·sw < W
+                int lo = Math.min(g.ow, iw >= 0 ? 0 : (-iw + sw - 1) / sw);
+                int hi = Math.max(lo, Math.min(g.ow, iw >= g.w ? 0 : (g.w - iw + sw - 1) / sw));
+                for (int ow = lo, at = row + iw + lo * sw; ow < hi; ow++, at += sw) dx[at] += col[src + ow];
             }
         }
     }
@@ -239,6 +240,8 @@ final class Convolution {
         int[] rowOff = wide ? shifts(cg, g.h + 2 * g.ph, wp, g.kh, g.kw, g.dh, g.dw) : null;
         int[] dyRows = new int[og];
         for (int i = 0; i < og; i++) dyRows[i] = i * nw;
+        int[] colRows = new int[kg];
+        for (int k = 0; k < kg; k++) colRows[k] = k * p;
         eachTaskChunk(g.n * g.groups, (from, to, parallelGemm) -> {
             float[] acc = parallelGemm ? total : new float[total.length];
             for (int t = from; t < to; t++) {
@@ -256,10 +259,13 @@ final class Convolution {
                     Gemm.dotRows(og, kg, nw, dyw, dyRows, xp, rowOff, acc, gr * og * kg, kg, parallelGemm);
                     continue;
                 }
-                Gemm.Source a = new Gemm.Strided(dy, dyo + (n * g.o + gr * og) * p, p, 1);
-                Gemm.Source cols = new Columns(xd, xo + (n * g.c + gr * cg) * hw, g.h, g.w, g.kh, g.kw,
-                        g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow, false);
-                Gemm.gemm(og, kg, p, a, cols, 1f, acc, gr * og * kg, kg, parallelGemm);
+                // other strides: the column matrix written out row-major (Kg × P), then dot products
+                float[] col = scratch(WIDE, kg * p);
+                new Columns(xd, xo + (n * g.c + gr * cg) * hw, g.h, g.w, g.kh, g.kw,
+                        g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow, true).pack(col, 0, 0, p, p, 0, kg);
+                int[] dyAt = new int[og];
+                for (int i = 0; i < og; i++) dyAt[i] = dyo + (n * g.o + gr * og + i) * p;
+                Gemm.dotRows(og, kg, p, dy, dyAt, col, colRows, acc, gr * og * kg, kg, parallelGemm);
             }
             if (acc != total) {
                 synchronized (total) {
@@ -472,7 +478,12 @@ final class Convolution {
                         if (hi > lo) System.arraycopy(x, row + ix + lo, dst, d + lo, hi - lo);
                         for (int t = hi; t < run; t++) dst[d + t] = 0f;
                     } else {
-                        for (int t = 0; t < run; t++, ix += sw) dst[d + t] = ix >= 0 && ix < iw ? x[row + ix] : 0f;
+                        // valid t: 0 ≤ ix + t·sw < iw
+                        int lo = Math.min(run, ix >= 0 ? 0 : (-ix + sw - 1) / sw);
+                        int hi = Math.max(lo, Math.min(run, ix >= iw ? 0 : (iw - ix + sw - 1) / sw));
+                        for (int t = 0; t < lo; t++) dst[d + t] = 0f;
+                        for (int t = lo, src = row + ix + lo * sw; t < hi; t++, src += sw) dst[d + t] = x[src];
+                        for (int t = hi; t < run; t++) dst[d + t] = 0f;
                     }
                 }
                 d += run;
