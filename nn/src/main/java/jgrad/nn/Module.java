@@ -1,0 +1,362 @@
+package jgrad.nn;
+
+import jgrad.core.Device;
+import jgrad.core.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A building block of a network, as {@code torch.nn.Module}: it owns named parameters (tensors
+ * that require a gradient), buffers (state that is saved but not trained, e.g. BatchNorm's running
+ * statistics) and child modules, each registered in order under a name.
+ *
+ * <h2>Names and order</h2>
+ * Names are dotted paths ({@code "enc1.conv.weight"}). {@link #stateDict()} lists, as PyTorch
+ * does, a module's own parameters, then its own buffers, then each child's entries recursively, all in
+ * registration order; {@link #parameters()} uses the same order without buffers.
+ *
+ * <h2>Calling a module</h2>
+ * Subclasses implement {@link #forward(Tensor)} (one input, one output) or, for models with
+ * several inputs or outputs (e.g. (bg, fg_bg) → (depth, mask)), {@link #forward(Tensor[])}.
+ * Callers use {@link #call(Tensor)} or {@link #callAll(Tensor...)}, which run the forward hooks
+ * around {@code forward} (the model summary is built from them). {@code forward} is protected so
+ * that code outside a module's own class cannot skip the hooks by accident.
+ *
+ * <pre>
+ *   class Net extends Module {
+ *       final Conv2d conv = registerModule("conv", new Conv2d(3, 8, 3, 1, 1, true, rng));
+ *       final ReLU relu = registerModule("relu", new ReLU());
+ *       protected Tensor forward(Tensor x) { return relu.call(conv.call(x)); }
+ *   }
+ *   Tensor y = new Net().call(x);
+ * </pre>
+ *
+ * <h2>Parameters are plain tensors</h2>
+ * A parameter is a leaf {@link Tensor} with {@code requiresGrad(true)}; {@link #loadStateDict}
+ * copies values into the existing tensors in place, so optimizers holding them stay valid. A
+ * parameter frozen with {@code requiresGrad(false)} is still saved and counted as non-trainable.
+ */
+public abstract class Module {
+    /** Called after a module's forward with its inputs and outputs. */
+    @FunctionalInterface
+    public interface ForwardHook {
+        void afterForward(Module module, Tensor[] inputs, Tensor[] outputs);
+    }
+
+    /** Removes a registered hook when closed. */
+    public interface HookHandle extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private final Map<String, Tensor> params = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private final List<ForwardHook> hooks = new ArrayList<>();
+    private boolean training = true;
+
+    // ---- forward -------------------------------------------------------------------------------
+
+    /** One input, one output. Override this for ordinary layers. */
+    protected Tensor forward(Tensor x) {
+        throw new UnsupportedOperationException(typeName() + ": forward(Tensor) is not implemented; this module "
+                + "takes several inputs or gives several outputs, call callAll(...)");
+    }
+
+    /**
+     * Any number of inputs and outputs. The default passes a single input to {@link #forward(Tensor)};
+     * override it for multi-input or multi-output models.
+     */
+    protected Tensor[] forward(Tensor[] inputs) {
+        if (inputs.length != 1) {
+            throw new IllegalArgumentException(typeName() + ": takes one input, got " + inputs.length);
+        }
+        return new Tensor[]{forward(inputs[0])};
+    }
+
+    /** Runs the module on one input that gives one output, with its forward hooks. */
+    public final Tensor call(Tensor x) {
+        Tensor[] out = callAll(x);
+        if (out.length != 1) {
+            throw new IllegalStateException(typeName() + ": gives " + out.length + " outputs; use callAll(...)");
+        }
+        return out[0];
+    }
+
+    /** Runs the module on any number of inputs, with its forward hooks; returns all outputs. */
+    public final Tensor[] callAll(Tensor... inputs) {
+        Objects.requireNonNull(inputs, "inputs");
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null) throw new IllegalArgumentException(typeName() + ": input " + i + " is null");
+        }
+        Tensor[] out = forward(inputs);
+        if (!hooks.isEmpty()) {
+            for (ForwardHook h : List.copyOf(hooks)) h.afterForward(this, inputs, out);
+        }
+        return out;
+    }
+
+    /** Adds a hook run after every call of this module (not of its children). */
+    public HookHandle registerForwardHook(ForwardHook hook) {
+        Objects.requireNonNull(hook, "hook");
+        hooks.add(hook);
+        return () -> hooks.remove(hook);
+    }
+
+    // ---- registration --------------------------------------------------------------------------
+
+    /** Registers a parameter under name (marking it requiresGrad(true)); returns it. */
+    protected Tensor registerParameter(String name, Tensor t) {
+        checkName(name);
+        Objects.requireNonNull(t, "parameter " + name);
+        if (!t.isLeaf()) {
+            throw new IllegalArgumentException(typeName() + ": parameter '" + name + "' must be a leaf tensor (use detach())");
+        }
+        if (!t.isContiguous() || t.offset() != 0 || t.data().length != t.numel()) {
+            throw new IllegalArgumentException(typeName() + ": parameter '" + name + "' must own packed data (use copy())");
+        }
+        params.put(name, t.requiresGrad(true));
+        return t;
+    }
+
+    /** Registers a buffer (saved in the state dict, not trained); returns it. */
+    protected Tensor registerBuffer(String name, Tensor t) {
+        checkName(name);
+        Objects.requireNonNull(t, "buffer " + name);
+        if (!t.isContiguous() || t.offset() != 0 || t.data().length != t.numel()) {
+            throw new IllegalArgumentException(typeName() + ": buffer '" + name + "' must own packed data (use copy())");
+        }
+        buffers.put(name, t);
+        return t;
+    }
+
+    /** Registers a child module; returns it. */
+    protected <M extends Module> M registerModule(String name, M child) {
+        checkName(name);
+        Objects.requireNonNull(child, "module " + name);
+        if (child == this) throw new IllegalArgumentException(typeName() + ": a module cannot be its own child");
+        children.put(name, child);
+        return child;
+    }
+
+    private void checkName(String name) {
+        if (name == null || name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException(typeName() + ": invalid name '" + name + "' (non-empty, no dots)");
+        }
+        if (params.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException(typeName() + ": name '" + name + "' is already registered");
+        }
+    }
+
+    // ---- traversal -----------------------------------------------------------------------------
+
+    /** This module's own parameters, by local name. */
+    public Map<String, Tensor> localParameters() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    /** This module's own buffers, by local name. */
+    public Map<String, Tensor> localBuffers() {
+        return Collections.unmodifiableMap(buffers);
+    }
+
+    /** Direct children, by name. */
+    public Map<String, Module> children() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    /** All parameters with dotted names, in PyTorch's order. A tensor shared by two modules appears once. */
+    public Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out, false, Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        return out;
+    }
+
+    /** All parameters in PyTorch's order (what an optimizer takes). */
+    public List<Tensor> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    /** All buffers with dotted names. */
+    public Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        collect("", all, true, Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<String, Tensor> ps = namedParameters();
+        all.forEach((k, v) -> {
+            if (!ps.containsKey(k)) out.put(k, v);
+        });
+        return out;
+    }
+
+    /** This module and all descendants with dotted names ("" for this one), depth first. */
+    public Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        namedModules("", out);
+        return out;
+    }
+
+    private void namedModules(String prefix, Map<String, Module> out) {
+        if (out.containsValue(this)) return;
+        out.put(prefix, this);
+        children.forEach((n, c) -> c.namedModules(prefix.isEmpty() ? n : prefix + "." + n, out));
+    }
+
+    private void collect(String prefix, Map<String, Tensor> out, boolean withBuffers, java.util.Set<Tensor> seen) {
+        for (var e : params.entrySet()) {
+            if (seen.add(e.getValue())) out.put(prefix + e.getKey(), e.getValue());
+        }
+        if (withBuffers) {
+            for (var e : buffers.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+        }
+        for (var e : children.entrySet()) e.getValue().collect(prefix + e.getKey() + ".", out, withBuffers, seen);
+    }
+
+    /** Number of parameter elements. */
+    public long parameterCount() {
+        long n = 0;
+        for (Tensor t : parameters()) n += t.numel();
+        return n;
+    }
+
+    /** Number of elements of parameters that require a gradient. */
+    public long trainableParameterCount() {
+        long n = 0;
+        for (Tensor t : parameters()) if (t.requiresGrad()) n += t.numel();
+        return n;
+    }
+
+    // ---- modes ---------------------------------------------------------------------------------
+
+    /** Training mode for this module and all descendants (dropout active, BN uses batch statistics). */
+    public Module train() {
+        return train(true);
+    }
+
+    public Module train(boolean on) {
+        training = on;
+        for (Module c : children.values()) c.train(on);
+        return this;
+    }
+
+    /** Evaluation mode for this module and all descendants. */
+    public Module eval() {
+        return train(false);
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** Clears every parameter's gradient. */
+    public void zeroGrad() {
+        for (Tensor t : parameters()) t.zeroGrad();
+    }
+
+    /**
+     * Moves parameters and buffers to a device. Only the CPU exists now: CPU returns this module;
+     * CUDA reports why it is not available.
+     */
+    public Module to(Device device) {
+        Objects.requireNonNull(device, "device");
+        if (device == Device.CPU) return this;
+        Device.cuda(); // throws with the explanation when no CUDA backend is present
+        throw new UnsupportedOperationException(typeName() + ".to(" + device + "): modules cannot be moved to "
+                + device + " yet");
+    }
+
+    // ---- state ---------------------------------------------------------------------------------
+
+    /**
+     * Parameters and buffers by dotted name, in PyTorch's order. The tensors are the live ones
+     * (not copies); a writer should save them before training continues.
+     */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collectState("", out);
+        return out;
+    }
+
+    private void collectState(String prefix, Map<String, Tensor> out) {
+        for (var e : params.entrySet()) out.putIfAbsent(prefix + e.getKey(), e.getValue());
+        for (var e : buffers.entrySet()) out.putIfAbsent(prefix + e.getKey(), e.getValue());
+        for (var e : children.entrySet()) e.getValue().collectState(prefix + e.getKey() + ".", out);
+    }
+
+    /** As {@link #loadStateDict(Map, boolean)} with strict = true. */
+    public void loadStateDict(Map<String, Tensor> state) {
+        loadStateDict(state, true);
+    }
+
+    /**
+     * Copies values into this module's parameters and buffers in place. Every entry is checked
+     * before anything is written: a shape mismatch is always an error; with strict, missing and
+     * unexpected names are errors too. The error lists every problem, and on error nothing changes.
+     *
+     * @return the names that were missing and unexpected (empty lists after a strict load)
+     */
+    public LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
+        Objects.requireNonNull(state, "state");
+        Map<String, Tensor> own = stateDict();
+        List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), misShaped = new ArrayList<>();
+        for (var e : own.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (src == null) {
+                missing.add(e.getKey());
+            } else if (!Arrays.equals(src.dims(), e.getValue().dims())) {
+                misShaped.add(e.getKey() + " (checkpoint " + Arrays.toString(src.dims()) + ", model "
+                        + Arrays.toString(e.getValue().dims()) + ")");
+            }
+        }
+        for (String k : state.keySet()) if (!own.containsKey(k)) unexpected.add(k);
+        if (!misShaped.isEmpty() || (strict && (!missing.isEmpty() || !unexpected.isEmpty()))) {
+            StringBuilder sb = new StringBuilder("loadStateDict: the state does not fit " + typeName() + ", nothing was loaded:");
+            if (!missing.isEmpty()) sb.append("\n  missing keys: ").append(String.join(", ", missing));
+            if (!unexpected.isEmpty()) sb.append("\n  unexpected keys: ").append(String.join(", ", unexpected));
+            if (!misShaped.isEmpty()) sb.append("\n  shape mismatch: ").append(String.join(", ", misShaped));
+            throw new IllegalArgumentException(sb.toString());
+        }
+        for (var e : own.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (src == null) continue;
+            Tensor dst = e.getValue();
+            float[] v = src.toArray();
+            System.arraycopy(v, 0, dst.data(), dst.offset(), v.length);
+        }
+        return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
+    }
+
+    /** Names a non-strict load left alone (missing) or ignored (unexpected). */
+    public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {}
+
+    // ---- printing ------------------------------------------------------------------------------
+
+    /** The class name, as the summary and error messages show it. */
+    public String typeName() {
+        String n = getClass().getSimpleName();
+        return n.isEmpty() ? getClass().getName() : n;
+    }
+
+    /** Constructor arguments for printing, e.g. "3, 8, kernel_size=(3, 3)"; empty by default. */
+    protected String extraRepr() {
+        return "";
+    }
+
+    /** A tree like PyTorch's module printout. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(typeName()).append('(').append(extraRepr());
+        if (!children.isEmpty()) {
+            sb.append('\n');
+            children.forEach((n, c) -> sb.append("  (").append(n).append("): ")
+                    .append(c.toString().replace("\n", "\n  ")).append('\n'));
+        }
+        return sb.append(')').toString();
+    }
+}

@@ -1,0 +1,239 @@
+package jgrad.nn.optim;
+
+import jgrad.core.Autograd;
+import jgrad.core.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Base of the gradient-descent optimizers, as {@code torch.optim.Optimizer}. It holds parameter
+ * groups (each with its own options, see {@link ParamGroup}) and per-parameter state (step count
+ * and named buffers such as momentum or Adam's moments).
+ *
+ * <p>{@link #step()} runs under {@link Autograd#noGrad()} and writes each parameter's float array in
+ * place; parameters without a gradient are skipped. Subclasses implement {@link #update}, one
+ * parameter at a time, over plain arrays.
+ *
+ * <p>{@link #stateDict()} gives everything needed to resume: group options and step counts as JSON
+ * values, buffers as tensors named {@code "state.<index>.<buffer>"}, where index counts
+ * parameters across groups in order (as PyTorch does).
+ */
+public abstract class Optimizer {
+    /** Per-parameter state: steps taken and named buffers of the parameter's size. */
+    protected static final class ParamState {
+        public long step;
+        public final Map<String, float[]> buffers = new LinkedHashMap<>();
+
+        /** The buffer called name, created zero-filled on first use. */
+        public float[] buffer(String name, int size) {
+            return buffers.computeIfAbsent(name, k -> new float[size]);
+        }
+    }
+
+    private final List<ParamGroup> groups = new ArrayList<>();
+    private final Map<String, Double> defaults;
+    private final Map<Tensor, ParamState> state = new IdentityHashMap<>();
+
+    protected Optimizer(List<ParamGroup> groups, Map<String, Double> defaults) {
+        Objects.requireNonNull(groups, "groups");
+        if (groups.isEmpty()) throw new IllegalArgumentException(name() + ": no parameter groups");
+        this.defaults = Map.copyOf(defaults);
+        IdentityHashMap<Tensor, Boolean> seen = new IdentityHashMap<>();
+        for (ParamGroup g : groups) {
+            for (Tensor p : g.params()) {
+                if (seen.put(p, true) != null) {
+                    throw new IllegalArgumentException(name() + ": a parameter appears in more than one group");
+                }
+            }
+            g.putDefaults(this.defaults);
+            this.groups.add(g);
+        }
+    }
+
+    /** One group of all parameters. */
+    protected static List<ParamGroup> single(List<Tensor> params) {
+        return List.of(new ParamGroup(params));
+    }
+
+    /** Short name of the optimizer for messages and state files ("SGD", "Adam", "AdamW"). */
+    public String name() {
+        return getClass().getSimpleName();
+    }
+
+    /** Applies one update to every parameter that has a gradient. */
+    public void step() {
+        try (var ng = Autograd.noGrad()) {
+            for (ParamGroup g : groups) {
+                for (Tensor p : g.params()) {
+                    Tensor grad = p.grad();
+                    if (grad == null) continue;
+                    if (!Arrays.equals(grad.dims(), p.dims())) {
+                        throw new IllegalStateException(name() + ": gradient " + Arrays.toString(grad.dims())
+                                + " does not match parameter " + Arrays.toString(p.dims()));
+                    }
+                    float[] gv = grad.isContiguous() && grad.offset() == 0 && grad.data().length == grad.numel()
+                            ? grad.data() : grad.toArray();
+                    ParamState s = state.computeIfAbsent(p, k -> new ParamState());
+                    s.step++;
+                    update(g, p.data(), gv, s);
+                }
+            }
+        }
+    }
+
+    /**
+     * Updates one parameter in place.
+     *
+     * @param group the parameter's group (read options from it)
+     * @param param the parameter's values, written in place
+     * @param grad  its gradient (read only)
+     * @param s     its state; {@code s.step} already counts this step
+     */
+    protected abstract void update(ParamGroup group, float[] param, float[] grad, ParamState s);
+
+    /** Clears the gradient of every parameter (set to none, as PyTorch's default). */
+    public void zeroGrad() {
+        for (ParamGroup g : groups) for (Tensor p : g.params()) p.zeroGrad();
+    }
+
+    public List<ParamGroup> paramGroups() {
+        return List.copyOf(groups);
+    }
+
+    /** The learning rate of the first group. */
+    public double lr() {
+        return groups.get(0).lr();
+    }
+
+    /** Sets the learning rate of every group. */
+    public void setLr(double lr) {
+        for (ParamGroup g : groups) g.setLr(lr);
+    }
+
+    public double lr(int group) {
+        return groups.get(group).lr();
+    }
+
+    public void setLr(int group, double lr) {
+        groups.get(group).setLr(lr);
+    }
+
+    /** The optimizer's default options (what a group without its own value uses). */
+    public Map<String, Double> defaults() {
+        return defaults;
+    }
+
+    // ---- resume --------------------------------------------------------------------------------
+
+    /** Everything needed to resume: see the class comment. */
+    public OptimizerState stateDict() {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("type", name());
+        List<Object> gs = new ArrayList<>();
+        Map<String, Object> steps = new LinkedHashMap<>();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        int index = 0;
+        for (ParamGroup g : groups) {
+            Map<String, Object> gm = new LinkedHashMap<>(g.options());
+            List<Object> ids = new ArrayList<>();
+            for (Tensor p : g.params()) {
+                ids.add((long) index);
+                ParamState s = state.get(p);
+                if (s != null) {
+                    steps.put(Integer.toString(index), s.step);
+                    for (var b : s.buffers.entrySet()) {
+                        tensors.put("state." + index + "." + b.getKey(), Tensor.of(b.getValue(), p.dims()));
+                    }
+                }
+                index++;
+            }
+            gm.put("params", ids);
+            gs.add(gm);
+        }
+        meta.put("param_groups", gs);
+        meta.put("steps", steps);
+        return new OptimizerState(meta, tensors);
+    }
+
+    /**
+     * Restores a state saved by {@link #stateDict()} of an optimizer of the same type over
+     * parameters of the same shapes. Everything is checked before anything changes.
+     */
+    public void loadStateDict(OptimizerState st) {
+        Objects.requireNonNull(st, "state");
+        Map<String, Object> meta = st.meta();
+        List<String> problems = new ArrayList<>();
+        if (!name().equals(meta.get("type"))) problems.add("type is " + meta.get("type") + ", this optimizer is " + name());
+        List<?> gs = meta.get("param_groups") instanceof List<?> l ? l : null;
+        Map<?, ?> steps = meta.get("steps") instanceof Map<?, ?> m ? m : Map.of();
+        List<Tensor> flat = new ArrayList<>();
+        for (ParamGroup g : groups) flat.addAll(g.params());
+        if (gs == null) {
+            problems.add("no param_groups");
+        } else if (gs.size() != groups.size()) {
+            problems.add(gs.size() + " parameter groups saved, " + groups.size() + " here");
+        } else {
+            for (int i = 0; i < gs.size(); i++) {
+                if (!(gs.get(i) instanceof Map<?, ?> gm) || !(gm.get("params") instanceof List<?> ids)) {
+                    problems.add("group " + i + " is malformed");
+                } else if (ids.size() != groups.get(i).params().size()) {
+                    problems.add("group " + i + " has " + ids.size() + " parameters saved, " + groups.get(i).params().size() + " here");
+                }
+            }
+        }
+        for (var e : st.tensors().entrySet()) {
+            String[] parts = e.getKey().split("\\.", 3);
+            int idx = parts.length == 3 && parts[0].equals("state") ? parseIndex(parts[1]) : -1;
+            if (idx < 0 || idx >= flat.size()) {
+                problems.add("unexpected state tensor " + e.getKey());
+            } else if (!Arrays.equals(e.getValue().dims(), flat.get(idx).dims())) {
+                problems.add(e.getKey() + " has shape " + Arrays.toString(e.getValue().dims()) + ", parameter "
+                        + idx + " has " + Arrays.toString(flat.get(idx).dims()));
+            }
+        }
+        for (Object k : steps.keySet()) {
+            int idx = parseIndex(String.valueOf(k));
+            if (idx < 0 || idx >= flat.size() || !(steps.get(k) instanceof Number)) problems.add("bad step entry " + k);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(name() + ".loadStateDict: the state does not fit, nothing was loaded:\n  "
+                    + String.join("\n  ", problems));
+        }
+        for (int i = 0; i < gs.size(); i++) {
+            Map<?, ?> gm = (Map<?, ?>) gs.get(i);
+            for (var e : gm.entrySet()) {
+                if (!"params".equals(e.getKey()) && e.getValue() instanceof Number n) groups.get(i).set((String) e.getKey(), n.doubleValue());
+            }
+        }
+        state.clear();
+        for (Object k : steps.keySet()) {
+            int idx = parseIndex(String.valueOf(k));
+            state.computeIfAbsent(flat.get(idx), t -> new ParamState()).step = ((Number) steps.get(k)).longValue();
+        }
+        for (var e : st.tensors().entrySet()) {
+            String[] parts = e.getKey().split("\\.", 3);
+            Tensor p = flat.get(parseIndex(parts[1]));
+            state.computeIfAbsent(p, t -> new ParamState()).buffers.put(parts[2], e.getValue().toArray());
+        }
+    }
+
+    private static int parseIndex(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Steps taken for a parameter (0 before its first update). */
+    public long stepCount(Tensor param) {
+        ParamState s = state.get(param);
+        return s == null ? 0 : s.step;
+    }
+}

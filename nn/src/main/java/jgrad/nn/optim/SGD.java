@@ -1,0 +1,80 @@
+package jgrad.nn.optim;
+
+import jgrad.core.Tensor;
+import jgrad.core.cpu.Parallel;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stochastic gradient descent with momentum, as {@code torch.optim.SGD}. Per parameter p with
+ * gradient g, weight decay λ, momentum μ, dampening τ, learning rate γ:
+ * <pre>
+ *   g ← g + λ·p
+ *   b ← g                      on the first step
+ *   b ← μ·b + (1 − τ)·g        afterwards            (only when μ ≠ 0)
+ *   g ← g + μ·b  (nesterov)    or   g ← b
+ *   p ← p − γ·g
+ * </pre>
+ * Options per group: lr, momentum, dampening, weight_decay, nesterov (1 or 0).
+ */
+public final class SGD extends Optimizer {
+    private static final int GRAIN = 1 << 15;
+
+    public SGD(List<Tensor> params, double lr) {
+        this(params, lr, 0, 0, 0, false);
+    }
+
+    public SGD(List<Tensor> params, double lr, double momentum) {
+        this(params, lr, momentum, 0, 0, false);
+    }
+
+    public SGD(List<Tensor> params, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
+        this(single(params), lr, momentum, dampening, weightDecay, nesterov, true);
+    }
+
+    /** Parameter groups with their own options; the arguments are the defaults for options a group leaves out. */
+    public static SGD withGroups(List<ParamGroup> groups, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
+        return new SGD(groups, lr, momentum, dampening, weightDecay, nesterov, true);
+    }
+
+    private SGD(List<ParamGroup> groups, double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean fromGroups) {
+        super(groups, Map.of("lr", lr, "momentum", momentum, "dampening", dampening,
+                "weight_decay", weightDecay, "nesterov", nesterov ? 1.0 : 0.0));
+        for (ParamGroup g : paramGroups()) check(g);
+    }
+
+    private static void check(ParamGroup g) {
+        if (!(g.lr() >= 0)) throw new IllegalArgumentException("SGD: invalid learning rate " + g.lr());
+        if (!(g.get("momentum") >= 0)) throw new IllegalArgumentException("SGD: invalid momentum " + g.get("momentum"));
+        if (!(g.get("weight_decay") >= 0)) throw new IllegalArgumentException("SGD: invalid weight_decay " + g.get("weight_decay"));
+        if (g.get("nesterov") != 0 && (g.get("momentum") <= 0 || g.get("dampening") != 0)) {
+            throw new IllegalArgumentException("SGD: nesterov momentum requires a momentum > 0 and zero dampening (momentum "
+                    + g.get("momentum") + ", dampening " + g.get("dampening") + ")");
+        }
+    }
+
+    @Override
+    protected void update(ParamGroup group, float[] p, float[] grad, ParamState s) {
+        float lr = (float) group.lr(), mu = (float) group.get("momentum"), damp = (float) group.get("dampening");
+        float wd = (float) group.get("weight_decay");
+        boolean nesterov = group.get("nesterov") != 0;
+        int n = p.length;
+        if (mu == 0) {
+            Parallel.range(n, GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) p[i] -= lr * (grad[i] + wd * p[i]);
+            });
+            return;
+        }
+        boolean first = !s.buffers.containsKey("momentum_buffer");
+        float[] b = s.buffer("momentum_buffer", n);
+        Parallel.range(n, GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float g = grad[i] + wd * p[i];
+                float bi = first ? g : mu * b[i] + (1 - damp) * g;
+                b[i] = bi;
+                p[i] -= lr * (nesterov ? g + mu * bi : bi);
+            }
+        });
+    }
+}
