@@ -37,13 +37,13 @@ public final class Functional {
 
     /** Max pooling over kernel×kernel windows (padding counts as −∞); the gradient goes to the max. */
     public static Tensor maxPool2d(Tensor x, int kernel, int stride, int padding) {
-        throw new UnsupportedOperationException("maxPool2d: not implemented yet");
+        return Pooling.max(x, kernel, stride, padding);
     }
 
 
     /** Average pooling; padded zeros count in the divisor (count_include_pad = true, as PyTorch's default). */
     public static Tensor avgPool2d(Tensor x, int kernel, int stride, int padding) {
-        throw new UnsupportedOperationException("avgPool2d: not implemented yet");
+        return Pooling.avg(x, kernel, stride, padding);
     }
 
 
@@ -51,19 +51,19 @@ public final class Functional {
 
     /** Bilinear resize to outH×outW, as {@code F.interpolate(mode="bilinear", align_corners=...)}. */
     public static Tensor upsampleBilinear(Tensor x, int outH, int outW, boolean alignCorners) {
-        throw new UnsupportedOperationException("upsampleBilinear: not implemented yet");
+        return Resampling.bilinear(x, outH, outW, alignCorners);
     }
 
 
     /** Nearest-neighbour resize to outH×outW, as {@code F.interpolate(mode="nearest")}. */
     public static Tensor upsampleNearest(Tensor x, int outH, int outW) {
-        throw new UnsupportedOperationException("upsampleNearest: not implemented yet");
+        return Resampling.nearest(x, outH, outW);
     }
 
 
     /** N×(C·r²)×H×W → N×C×(H·r)×(W·r), as {@code torch.nn.PixelShuffle(r)}. */
     public static Tensor pixelShuffle(Tensor x, int upscale) {
-        throw new UnsupportedOperationException("pixelShuffle: not implemented yet");
+        return Resampling.pixelShuffle(x, upscale);
     }
 
 
@@ -84,7 +84,7 @@ public final class Functional {
      * from the last dimension, e.g. {left, right, top, bottom} for an image.
      */
     public static Tensor pad(Tensor x, int[] pads, PadMode mode) {
-        throw new UnsupportedOperationException("pad: not implemented yet");
+        return Padding.pad(x, pads, mode);
     }
 
 
@@ -101,13 +101,13 @@ public final class Functional {
      */
     public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                    boolean training, double momentum, double eps) {
-        throw new UnsupportedOperationException("batchNorm: not implemented yet");
+        return BatchNorm.forward(x, runningMean, runningVar, weight, bias, training, momentum, eps);
     }
 
 
     /** Zeroes each element with probability p and scales the rest by 1/(1 − p) when training; identity otherwise. */
     public static Tensor dropout(Tensor x, double p, boolean training, Rng rng) {
-        throw new UnsupportedOperationException("dropout: not implemented yet");
+        return Dropout.forward(x, p, training, rng);
     }
 
 

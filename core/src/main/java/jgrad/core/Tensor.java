@@ -574,19 +574,19 @@ public final class Tensor {
 
     /** Concatenates along dim; all other sizes must match. */
     public static Tensor cat(int dim, Tensor... tensors) {
-        throw new UnsupportedOperationException("cat: not implemented yet");
+        return Joining.cat(dim, tensors);
     }
 
 
     /** Stacks equally shaped tensors along a new dim. */
     public static Tensor stack(int dim, Tensor... tensors) {
-        throw new UnsupportedOperationException("stack: not implemented yet");
+        return Joining.stack(dim, tensors);
     }
 
 
     /** Splits into views of splitSize along dim (the last may be smaller), as {@code torch.split}. */
     public Tensor[] split(int splitSize, int dim) {
-        throw new UnsupportedOperationException("split: not implemented yet");
+        return Joining.split(this, splitSize, dim);
     }
 
 

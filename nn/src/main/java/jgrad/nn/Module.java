@@ -2,6 +2,10 @@ package jgrad.nn;
 
 import jgrad.core.Device;
 import jgrad.core.Tensor;
+import jgrad.nn.io.SafeTensors;
+
+import java.io.IOException;
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -330,6 +334,19 @@ public abstract class Module {
             System.arraycopy(v, 0, dst.data(), dst.offset(), v.length);
         }
         return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
+    }
+
+    /** Saves {@link #stateDict()} as a safetensors file, all-or-nothing (see {@link SafeTensors}). */
+    public void save(Path file) throws IOException {
+        SafeTensors.write(file, stateDict());
+    }
+
+    /**
+     * Loads a safetensors file written by {@link #save} (or by PyTorch's safetensors), strictly:
+     * the file is read and checked in full, then checked against this module, before any value changes.
+     */
+    public void load(Path file) throws IOException {
+        loadStateDict(SafeTensors.read(file), true);
     }
 
     /** Names a non-strict load left alone (missing) or ignored (unexpected). */

@@ -1,0 +1,59 @@
+package jgrad.nn.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a file all-or-nothing: the content goes to a temporary file in the same folder, which
+ * is flushed to disk and then renamed over the target in one atomic step. A writer that fails
+ * half-way (an exception, a full disk, a killed process) leaves the previous file untouched; only
+ * the temporary file may remain after a crash, and it is deleted on ordinary failures.
+ */
+public final class AtomicFile {
+    /** Writes the content to the stream it is given. */
+    @FunctionalInterface
+    public interface Writer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private AtomicFile() {}
+
+    public static void write(Path target, Writer writer) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null) Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        boolean done = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                writer.writeTo(out);
+                out.flush();
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+        } finally {
+            if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writes text as UTF-8, all-or-nothing. */
+    public static void writeString(Path target, String text) throws IOException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        write(target, out -> out.write(b));
+    }
+}

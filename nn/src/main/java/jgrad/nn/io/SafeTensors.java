@@ -1,0 +1,218 @@
+package jgrad.nn.io;
+
+import jgrad.core.Tensor;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reads and writes the safetensors format (readable by Python's {@code safetensors} and
+ * {@code torch}):
+ * <pre>
+ *   u64 little-endian N | N bytes of UTF-8 JSON header | data
+ *   header: {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...,
+ *            "__metadata__": {"key": "string value", ...}}          (metadata optional)
+ * </pre>
+ * Offsets are relative to the first data byte; tensors are stored row-major, little-endian and
+ * back to back, so together they fill the data section exactly. The header is padded with spaces
+ * to a multiple of 8 bytes (as the reference writer does) so the data is aligned.
+ *
+ * <p>Writing a file goes through {@link AtomicFile}: a failed write keeps the previous file.
+ * Reading checks everything (header length within the file, valid JSON, dtype F32, shapes,
+ * offsets inside the data and matching the shape, no gaps or overlaps) before returning, and
+ * fails with a message naming the file and the problem; it never returns part of a file.
+ */
+public final class SafeTensors {
+    /** Tensors in file order and the optional string metadata. */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+
+    /** A header larger than this is taken as corruption rather than allocated. */
+    static final long MAX_HEADER = 100L << 20;
+
+    private SafeTensors() {}
+
+    // ---- writing -------------------------------------------------------------------------------
+
+    public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
+        write(file, tensors, Map.of());
+    }
+
+    /** Writes all-or-nothing (temporary file, then atomic rename). */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        byte[] header = header(tensors, metadata); // validate before touching the disk
+        AtomicFile.write(file, out -> writeBody(out, header, tensors));
+    }
+
+    /** Writes the format to a stream (the caller closes it). */
+    public static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        writeBody(out, header(tensors, metadata), tensors);
+    }
+
+    private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        Objects.requireNonNull(tensors, "tensors");
+        Map<String, Object> h = new LinkedHashMap<>();
+        if (metadata != null && !metadata.isEmpty()) h.put("__metadata__", new LinkedHashMap<>(metadata));
+        long offset = 0;
+        for (var e : tensors.entrySet()) {
+            String name = e.getKey();
+            if (name == null || name.isEmpty() || name.equals("__metadata__")) {
+                throw new IllegalArgumentException("SafeTensors.write: invalid tensor name '" + name + "'");
+            }
+            Tensor t = Objects.requireNonNull(e.getValue(), "tensor " + name);
+            long bytes = 4L * t.numel();
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("dtype", "F32");
+            entry.put("shape", t.dims());
+            entry.put("data_offsets", List.of(offset, offset + bytes));
+            h.put(name, entry);
+            offset += bytes;
+        }
+        byte[] json = Json.write(h).getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8;
+        byte[] out = Arrays.copyOf(json, padded);
+        Arrays.fill(out, json.length, padded, (byte) ' ');
+        return out;
+    }
+
+    private static void writeBody(OutputStream out, byte[] header, Map<String, Tensor> tensors) throws IOException {
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length);
+        out.write(len.array());
+        out.write(header);
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (Tensor t : tensors.values()) {
+            float[] v = t.toArray();
+            for (int i = 0; i < v.length; ) {
+                buf.clear();
+                int n = Math.min(v.length - i, buf.capacity() / 4);
+                buf.asFloatBuffer().put(v, i, n);
+                out.write(buf.array(), 0, n * 4);
+                i += n;
+            }
+        }
+        out.flush();
+    }
+
+    // ---- reading -------------------------------------------------------------------------------
+
+    /** The tensors of a file, in file order. */
+    public static Map<String, Tensor> read(Path file) throws IOException {
+        return readContents(file).tensors();
+    }
+
+    public static Contents readContents(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (OutOfMemoryError e) {
+            throw new IOException("safetensors file " + file + " is too large to read", e);
+        }
+        return parse(bytes, file.toString());
+    }
+
+    /** Parses a whole file held in memory; {@code source} names it in errors. */
+    public static Contents parse(byte[] bytes, String source) {
+        if (bytes.length < 8) {
+            throw corrupt(source, "file is " + bytes.length + " bytes, shorter than the 8-byte header length (truncated?)");
+        }
+        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (n < 2 || n > MAX_HEADER || n > bytes.length - 8L) {
+            throw corrupt(source, "header length " + n + " does not fit a file of " + bytes.length + " bytes");
+        }
+        int dataStart = 8 + (int) n;
+        String text = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
+        Map<String, Object> header;
+        try {
+            header = Json.parseObject(text);
+        } catch (IllegalArgumentException e) {
+            throw corrupt(source, "header is not a valid JSON object (" + e.getMessage() + ")");
+        }
+        long dataSize = bytes.length - (long) dataStart;
+        Map<String, String> meta = new LinkedHashMap<>();
+        List<long[]> ranges = new ArrayList<>();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        ByteBuffer data = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (var e : header.entrySet()) {
+            String name = e.getKey();
+            if (name.equals("__metadata__")) {
+                if (!(e.getValue() instanceof Map<?, ?> m)) throw corrupt(source, "__metadata__ is not an object");
+                for (var me : m.entrySet()) {
+                    if (!(me.getValue() instanceof String s)) throw corrupt(source, "__metadata__ value for '" + me.getKey() + "' is not a string");
+                    meta.put((String) me.getKey(), s);
+                }
+                continue;
+            }
+            if (!(e.getValue() instanceof Map<?, ?> info)) throw corrupt(source, "entry '" + name + "' is not an object");
+            Object dtype = info.get("dtype");
+            if (!"F32".equals(dtype)) {
+                throw corrupt(source, "tensor '" + name + "' has dtype " + dtype + "; only F32 is supported");
+            }
+            int[] shape = ints(info.get("shape"), source, name, "shape");
+            long[] off = longs(info.get("data_offsets"), source, name);
+            long numel = 1;
+            for (int d : shape) {
+                if (d < 0) throw corrupt(source, "tensor '" + name + "' has a negative size in shape " + Arrays.toString(shape));
+                numel *= d;
+                if (numel > Integer.MAX_VALUE) throw corrupt(source, "tensor '" + name + "' is too large");
+            }
+            if (off[0] < 0 || off[1] < off[0] || off[1] > dataSize) {
+                throw corrupt(source, "tensor '" + name + "' has data_offsets " + Arrays.toString(off)
+                        + " outside the data section of " + dataSize + " bytes (truncated file?)");
+            }
+            if (off[1] - off[0] != numel * 4) {
+                throw corrupt(source, "tensor '" + name + "' of shape " + Arrays.toString(shape) + " needs " + numel * 4
+                        + " bytes but data_offsets " + Arrays.toString(off) + " span " + (off[1] - off[0]));
+            }
+            ranges.add(new long[]{off[0], off[1]});
+            float[] v = new float[(int) numel];
+            data.position(dataStart + (int) off[0]);
+            data.asFloatBuffer().get(v);
+            out.put(name, Tensor.wrap(v, shape));
+        }
+        ranges.sort((a, b) -> Long.compare(a[0], b[0]));
+        long end = 0;
+        for (long[] r : ranges) {
+            if (r[0] != end && !(r[0] == r[1] && r[0] <= end)) {
+                throw corrupt(source, r[0] < end ? "tensors overlap at byte " + r[0] : "gap in the data section at byte " + end);
+            }
+            end = Math.max(end, r[1]);
+        }
+        if (end != dataSize) {
+            throw corrupt(source, "the tensors cover " + end + " bytes but the data section has " + dataSize + " (size mismatch)");
+        }
+        return new Contents(out, meta);
+    }
+
+    private static int[] ints(Object o, String source, String name, String field) {
+        if (!(o instanceof List<?> l)) throw corrupt(source, "tensor '" + name + "' has no " + field + " list");
+        int[] r = new int[l.size()];
+        for (int i = 0; i < r.length; i++) {
+            if (!(l.get(i) instanceof Long x) || x > Integer.MAX_VALUE || x < 0) {
+                throw corrupt(source, "tensor '" + name + "' has an invalid " + field + " " + l);
+            }
+            r[i] = (int) (long) x;
+        }
+        return r;
+    }
+
+    private static long[] longs(Object o, String source, String name) {
+        if (!(o instanceof List<?> l) || l.size() != 2 || !(l.get(0) instanceof Long a) || !(l.get(1) instanceof Long b)) {
+            throw corrupt(source, "tensor '" + name + "' has invalid data_offsets " + o);
+        }
+        return new long[]{a, b};
+    }
+
+    private static IllegalArgumentException corrupt(String source, String what) {
+        return new IllegalArgumentException("safetensors " + source + ": corrupt or truncated file: " + what);
+    }
+}
