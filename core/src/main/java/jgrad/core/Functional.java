@@ -24,7 +24,7 @@ public final class Functional {
      * @param groups   C and O must both be divisible by it
      */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
-        throw new UnsupportedOperationException("conv2d: not implemented yet");
+        return Convolution.conv2d(x, weight, bias, stride, padding, dilation, groups);
     }
 
     /** conv2d with the same stride and padding in both directions, no dilation, one group. */

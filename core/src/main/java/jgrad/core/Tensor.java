@@ -565,7 +565,7 @@ public final class Tensor {
      * a row (left) or column (right) vector and the added dim is removed from the result.
      */
     public Tensor matmul(Tensor other) {
-        throw new UnsupportedOperationException("matmul: not implemented yet");
+        return LinearAlgebra.matmul(this, other);
     }
 
 

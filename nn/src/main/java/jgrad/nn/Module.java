@@ -254,6 +254,11 @@ public abstract class Module {
         return train(false);
     }
 
+    /** Sets this module's own flag only (not its children's); for restoring saved modes. */
+    void setTrainingFlag(boolean on) {
+        training = on;
+    }
+
     public boolean isTraining() {
         return training;
     }

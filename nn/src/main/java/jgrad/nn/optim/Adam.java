@@ -61,14 +61,15 @@ public class Adam extends Optimizer {
         float[] vmax = ams ? s.buffer("max_exp_avg_sq", n) : null;
         double bc1 = 1 - Math.pow(b1, s.step), bc2 = 1 - Math.pow(b2, s.step);
         float stepSize = (float) (lr / bc1), sqrtBc2 = (float) Math.sqrt(bc2);
-        float fb1 = (float) b1, fb2 = (float) b2, feps = (float) eps;
+        // coefficients rounded once from double, as PyTorch passes them to its float kernels
+        float fb1 = (float) b1, fb2 = (float) b2, c1 = (float) (1 - b1), c2 = (float) (1 - b2), feps = (float) eps;
         float decay = decoupled ? (float) (1 - lr * wd) : 1f, l2 = decoupled ? 0f : (float) wd;
         Parallel.range(n, GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
                 float pi = p[i] * decay;
                 float g = grad[i] + l2 * pi;
-                float mi = fb1 * m[i] + (1 - fb1) * g;
-                float vi = fb2 * v[i] + (1 - fb2) * g * g;
+                float mi = fb1 * m[i] + c1 * g;
+                float vi = fb2 * v[i] + c2 * g * g;
                 m[i] = mi;
                 v[i] = vi;
                 if (vmax != null) {

@@ -56,8 +56,8 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void update(ParamGroup group, float[] p, float[] grad, ParamState s) {
-        float lr = (float) group.lr(), mu = (float) group.get("momentum"), damp = (float) group.get("dampening");
-        float wd = (float) group.get("weight_decay");
+        float lr = (float) group.lr(), mu = (float) group.get("momentum");
+        float wd = (float) group.get("weight_decay"), keep = (float) (1 - group.get("dampening"));
         boolean nesterov = group.get("nesterov") != 0;
         int n = p.length;
         if (mu == 0) {
@@ -71,7 +71,7 @@ public final class SGD extends Optimizer {
         Parallel.range(n, GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
                 float g = grad[i] + wd * p[i];
-                float bi = first ? g : mu * b[i] + (1 - damp) * g;
+                float bi = first ? g : mu * b[i] + keep * g;
                 b[i] = bi;
                 p[i] -= lr * (nesterov ? g + mu * bi : bi);
             }
