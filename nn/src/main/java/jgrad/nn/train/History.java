@@ -101,6 +101,22 @@ public final class History {
         AtomicFile.writeString(file, toCsv());
     }
 
+    /**
+     * Draws the named columns (e.g. "loss", "val_loss") against the epoch number as a PNG line plot
+     * with a dot per epoch; columns with no finite value are left out.
+     */
+    public void plot(Path png, String title, String... columns) {
+        double[] x = column("epoch");
+        jgrad.nn.plot.LinePlot p = new jgrad.nn.plot.LinePlot(title).xLabel("epoch").yLabel(String.join(", ", columns));
+        for (String c : columns) {
+            double[] y = column(c);
+            boolean any = false;
+            for (double v : y) any |= Double.isFinite(v);
+            if (any) p.series(c, x, y, true);
+        }
+        p.write(png, 800, 500);
+    }
+
     // ---- JSON (for checkpoints) ---------------------------------------------------------------------
 
     List<Object> toJson() {

@@ -53,8 +53,8 @@ import java.util.function.IntFunction;
  * With a checkpoint folder, {@code last/} is written after every epoch and {@code best/} whenever the
  * monitored value improves (see {@link Checkpoint} for the layout and the atomic swap). The state
  * holds the model, the optimizer (options, step counts, buffers), the scheduler's counters, the
- * number of finished epochs, the state of {@link Rng#global()} and of every generator given to
- * {@link Builder#rngs}, the best value, the early-stopping counter and the history. After
+ * number of finished epochs, the state of {@link Rng#global()}, of every generator given to
+ * {@link Builder#rngs} and of each Dropout layer's own generator (found by walking the model), the best value, the early-stopping counter and the history. After
  * {@link #resume(Path)}, {@link #fit} continues with the next epoch and — the data order and dropout
  * being drawn from saved generators — reproduces the uninterrupted run exactly.
  *
@@ -469,6 +469,16 @@ public final class Trainer {
 
     // ---- checkpoint state ---------------------------------------------------------------------------
 
+    /** The generators owned by the model's layers (each Dropout forks its own), by module name. */
+    private Map<String, Rng> moduleRngs() {
+        Map<String, Rng> out = new LinkedHashMap<>();
+        java.util.Set<Rng> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        model.namedModules().forEach((name, m) -> {
+            if (m instanceof jgrad.nn.Dropout d && seen.add(d.rng())) out.put(name.isEmpty() ? "." : name, d.rng());
+        });
+        return out;
+    }
+
     private Map<String, Object> stateJson(String monitor, Mode mode) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("epoch", (long) epochsDone);
@@ -476,6 +486,9 @@ public final class Trainer {
         List<Object> rs = new ArrayList<>();
         for (Rng r : rngs) rs.add(r.state());
         s.put("rngs", rs);
+        Map<String, Object> mr = new LinkedHashMap<>();
+        moduleRngs().forEach((k, v) -> mr.put(k, v.state()));
+        s.put("module_rngs", mr);
         s.put("scheduler", scheduler == null ? null : scheduler.state());
         s.put("monitor", monitor);
         s.put("mode", mode.name().toLowerCase(Locale.ROOT));
@@ -500,6 +513,12 @@ public final class Trainer {
         if (rs.size() != rngs.size()) {
             throw new IllegalArgumentException("Trainer.resume: the checkpoint saved " + rs.size() + " extra generators, this trainer has " + rngs.size());
         }
+        Map<String, Rng> own = moduleRngs();
+        Map<?, ?> savedModuleRngs = s.get("module_rngs") instanceof Map<?, ?> m ? m : Map.of();
+        if (!savedModuleRngs.keySet().equals(own.keySet())) {
+            throw new IllegalArgumentException("Trainer.resume: the checkpoint saved generators of modules " + savedModuleRngs.keySet()
+                    + ", this model has " + own.keySet());
+        }
         Object sched = s.get("scheduler");
         if ((sched == null) != (scheduler == null)) {
             throw new IllegalArgumentException("Trainer.resume: the checkpoint was written " + (sched == null ? "without" : "with")
@@ -512,6 +531,7 @@ public final class Trainer {
         if (scheduler != null) scheduler.loadState((Map<String, Object>) sched);
         Rng.global().setState(((Number) s.get("rng_global")).longValue());
         for (int i = 0; i < rngs.size(); i++) rngs.get(i).setState(((Number) rs.get(i)).longValue());
+        own.forEach((k, r) -> r.setState(((Number) savedModuleRngs.get(k)).longValue()));
         history = h;
         epochsDone = ((Number) s.get("epoch")).intValue();
         best = History.dbl(s.get("best"));

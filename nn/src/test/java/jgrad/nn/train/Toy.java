@@ -2,6 +2,7 @@ package jgrad.nn.train;
 
 import jgrad.core.Rng;
 import jgrad.core.Tensor;
+import jgrad.nn.Dropout;
 import jgrad.nn.Module;
 import jgrad.nn.metrics.Metric;
 
@@ -13,18 +14,25 @@ import java.util.List;
 final class Toy {
     private Toy() {}
 
-    /** y = w·x + b with scalar w and b broadcast over every element. */
+    /** y = dropout(w·x) + b with scalar w and b broadcast over every element (no dropout when p = 0). */
     static final class Affine extends Module {
         final Tensor w, b;
+        final Dropout drop;
 
         Affine(float w0) {
+            this(w0, 0);
+        }
+
+        Affine(float w0, double p) {
             w = registerParameter("w", Tensor.of(new float[]{w0}, 1));
             b = registerParameter("b", Tensor.zeros(1));
+            drop = p > 0 ? registerModule("drop", new Dropout(p)) : null;
         }
 
         @Override
         protected Tensor forward(Tensor x) {
-            return x.mul(w).add(b);
+            Tensor y = x.mul(w);
+            return (drop == null ? y : drop.call(y)).add(b);
         }
     }
 

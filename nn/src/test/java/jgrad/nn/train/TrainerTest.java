@@ -33,7 +33,7 @@ class TrainerTest {
     record Run(Toy.Affine model, SGD opt, StepLR sched, Trainer trainer) {}
 
     Run run(Path ckpt, float w0) {
-        Toy.Affine m = new Toy.Affine(w0);
+        Toy.Affine m = new Toy.Affine(w0, 0.2); // with dropout: its own generator must be restored too
         SGD opt = new SGD(m.parameters(), 0.05, 0.9);
         StepLR sched = new StepLR(opt, 2, 0.5);
         Trainer t = Trainer.builder(m, opt, Toy.MSE).scheduler(sched).checkpointDir(ckpt).quiet().build();
