@@ -263,6 +263,19 @@ public abstract class Module {
         return training;
     }
 
+    /** Calls fn on every descendant and then on this module (children first, as PyTorch's apply); returns this. */
+    public Module apply(java.util.function.Consumer<Module> fn) {
+        for (Module c : children.values()) c.apply(fn);
+        fn.accept(this);
+        return this;
+    }
+
+    /** Freezes (false) or unfreezes (true) every parameter; frozen ones count as non-trainable. */
+    public Module requiresGrad(boolean on) {
+        for (Tensor t : parameters()) t.requiresGrad(on);
+        return this;
+    }
+
     /** Clears every parameter's gradient. */
     public void zeroGrad() {
         for (Tensor t : parameters()) t.zeroGrad();
