@@ -60,7 +60,16 @@ public final class ProgressBar {
 
     /** A bar on standard output that redraws in place only when a terminal is attached. */
     public static ProgressBar console(int total) {
-        return new ProgressBar(total, System.out, System::nanoTime, System.console() != null);
+        return new ProgressBar(total, System.out, System::nanoTime, isTerminal());
+    }
+
+    /**
+     * True when standard input and output are a terminal. Since JDK 22 {@link System#console()} may
+     * return a console even when output is redirected, so {@link java.io.Console#isTerminal()} decides.
+     */
+    public static boolean isTerminal() {
+        java.io.Console c = System.console();
+        return c != null && c.isTerminal();
     }
 
     /** Records that {@code current} steps are done, with the running values to show (in map order). */

@@ -7,6 +7,8 @@ import jgrad.nn.io.SafeTensors;
 import jgrad.nn.metrics.MaskedRmse;
 import jgrad.nn.metrics.SoftIoU;
 import jgrad.nn.optim.SGD;
+import jgrad.nn.sched.LRScheduler;
+import jgrad.nn.sched.OneCycleLR;
 import jgrad.nn.sched.ReduceLROnPlateau;
 import jgrad.nn.sched.StepLR;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -30,14 +33,61 @@ class TrainerTest {
 
     final float[][] train = Toy.regression(48, 1), val = Toy.regression(16, 2);
 
-    record Run(Toy.Affine model, SGD opt, StepLR sched, Trainer trainer) {}
+    record Run(Toy.Affine model, SGD opt, LRScheduler sched, Trainer trainer) {}
 
     Run run(Path ckpt, float w0) {
+        return run(ckpt, w0, opt -> new StepLR(opt, 2, 0.5));
+    }
+
+    Run run(Path ckpt, float w0, Function<SGD, LRScheduler> schedule) {
         Toy.Affine m = new Toy.Affine(w0, 0.2); // with dropout: its own generator must be restored too
         SGD opt = new SGD(m.parameters(), 0.05, 0.9);
-        StepLR sched = new StepLR(opt, 2, 0.5);
+        LRScheduler sched = schedule.apply(opt);
         Trainer t = Trainer.builder(m, opt, Toy.MSE).scheduler(sched).checkpointDir(ckpt).quiet().build();
         return new Run(m, opt, sched, t);
+    }
+
+    @Test
+    void resumeRestoresPlateauAndOneCycleSchedulers() throws Exception {
+        List<Function<SGD, LRScheduler>> schedules = List.of(
+                opt -> new ReduceLROnPlateau(opt, ReduceLROnPlateau.Mode.MIN, 0.5, 0, 1e-6),
+                opt -> new OneCycleLR(opt, 0.2, 30));
+        for (Function<SGD, LRScheduler> schedule : schedules) {
+            Rng.manualSeed(11);
+            Run a = run(dir.resolve("pa"), 0.1f, schedule);
+            History ha = a.trainer.fit(Toy.loader(train, 8, true), Toy.loader(val, 8, false), 4);
+            Rng.manualSeed(11);
+            Run b = run(dir.resolve("pb"), 0.1f, schedule);
+            b.trainer.fit(Toy.loader(train, 8, true), Toy.loader(val, 8, false), 2);
+            Rng.manualSeed(5);
+            Run c = run(dir.resolve("pb"), 0.7f, schedule);
+            c.trainer.resume(dir.resolve("pb/last"));
+            History hc = c.trainer.fit(Toy.loader(train, 8, true), Toy.loader(val, 8, false), 4);
+            String name = a.sched.name();
+            for (int e = 2; e < 4; e++) {
+                assertEquals(ha.epochs().get(e).loss(), hc.epochs().get(e).loss(), 0.0, name + " epoch " + (e + 1));
+                assertEquals(ha.epochs().get(e).lr(), hc.epochs().get(e).lr(), 0.0, name + " lr of epoch " + (e + 1));
+            }
+            assertEquals(a.opt.lr(), c.opt.lr(), 0.0, name);
+            assertEquals(a.sched.state().toString(), c.sched.state().toString(), name);
+            Checkpoint.deleteTree(dir.resolve("pa"));
+            Checkpoint.deleteTree(dir.resolve("pb"));
+        }
+    }
+
+    @Test
+    void resumeRejectsACheckpointWithoutTheSameScheduler() throws Exception {
+        Rng.manualSeed(1);
+        run(dir.resolve("s"), 0.1f).trainer.fit(Toy.loader(train, 8, true), null, 1);
+        Toy.Affine m = new Toy.Affine(0.1f, 0.2);
+        Trainer t = Trainer.builder(m, new SGD(m.parameters(), 0.05, 0.9), Toy.MSE).quiet().build();
+        var e = assertThrows(IllegalArgumentException.class, () -> t.resume(dir.resolve("s/last")));
+        assertTrue(e.getMessage().contains("with a learning-rate scheduler"), e.getMessage());
+        Toy.Affine noDrop = new Toy.Affine(0.1f);
+        SGD o2 = new SGD(noDrop.parameters(), 0.05, 0.9);
+        Trainer t2 = Trainer.builder(noDrop, o2, Toy.MSE).scheduler(new StepLR(o2, 2, 0.5)).quiet().build();
+        var e2 = assertThrows(IllegalArgumentException.class, () -> t2.resume(dir.resolve("s/last")));
+        assertTrue(e2.getMessage().contains("generators of modules [drop]"), e2.getMessage());
     }
 
     @Test
