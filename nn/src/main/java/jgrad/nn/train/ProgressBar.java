@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
  *
  * <p>ETA = (elapsed / steps done) · steps left. The output stream, the clock (nanoseconds) and the
  * terminal flag are injected so the output is testable; {@link #console(int)} picks System.out,
- * {@link System#nanoTime()} and {@code System.console() != null}.
+ * {@link System#nanoTime()} and {@link #isTerminal()}.
  */
 public final class ProgressBar {
     static final int WIDTH = 30;
