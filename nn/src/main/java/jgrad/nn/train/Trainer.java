@@ -78,6 +78,7 @@ public final class Trainer {
     private final LRScheduler scheduler;
     private final List<Bound> metrics;
     private final Path checkpointDir;
+    private final Path historyCsv;
     private final String monitorName;
     private final Mode explicitMode;
     private final int patience;
@@ -102,6 +103,7 @@ public final class Trainer {
         scheduler = b.scheduler;
         metrics = List.copyOf(b.metrics);
         checkpointDir = b.checkpointDir;
+        historyCsv = b.historyCsv != null ? b.historyCsv : b.checkpointDir == null ? null : b.checkpointDir.resolve("history.csv");
         monitorName = b.monitor;
         explicitMode = b.mode;
         patience = b.patience;
@@ -124,6 +126,7 @@ public final class Trainer {
         private LRScheduler scheduler;
         private final List<Bound> metrics = new ArrayList<>();
         private Path checkpointDir;
+        private Path historyCsv;
         private String monitor;
         private Mode mode;
         private int patience = -1;
@@ -171,6 +174,12 @@ public final class Trainer {
         /** Folder for {@code last/}, {@code best/} and {@code history.csv}; none by default. */
         public Builder checkpointDir(Path dir) {
             checkpointDir = dir;
+            return this;
+        }
+
+        /** Where to write the history as CSV after every epoch; default {@code <checkpointDir>/history.csv}, none without a folder. */
+        public Builder historyCsv(Path file) {
+            historyCsv = file;
             return this;
         }
 
@@ -317,9 +326,15 @@ public final class Trainer {
                     Map<String, Object> state = stateJson(monitor, mode);
                     if (improved) Checkpoint.save(checkpointDir.resolve("best"), model.stateDict(), optimizer.stateDict(), state);
                     Checkpoint.save(checkpointDir.resolve("last"), model.stateDict(), optimizer.stateDict(), state);
-                    history.writeCsv(checkpointDir.resolve("history.csv"));
                 } catch (IOException e) {
                     throw new UncheckedIOException("Trainer: cannot write the checkpoint of epoch " + epoch + " to " + checkpointDir + ": " + e.getMessage(), e);
+                }
+            }
+            if (historyCsv != null) {
+                try {
+                    history.writeCsv(historyCsv);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Trainer: cannot write the history to " + historyCsv + ": " + e.getMessage(), e);
                 }
             }
             for (Consumer<EpochStats> l : listeners) l.accept(stats);

@@ -261,6 +261,14 @@ class TrainerTest {
             assertTrue(Double.isFinite(s.valMetrics().get("rmse")));
         }
         assertEquals(h.epochs().get(2).valLoss(), Double.parseDouble(lines.get(3).split(",")[3]), 1e-5);
+
+        Toy.Affine m2 = new Toy.Affine(0.1f);
+        Path csv = dir.resolve("elsewhere/h.csv");
+        Trainer.builder(m2, new SGD(m2.parameters(), 0.05), Toy.MSE).historyCsv(csv).quiet().build()
+                .fit(Toy.loader(train, 8, false), null, 2);
+        List<String> l2 = Files.readAllLines(csv);
+        assertEquals("epoch,loss,val_loss,lr,seconds,images_per_s", l2.get(0));
+        assertTrue(l2.get(1).matches("1,[0-9.e-]+,,0\\.0500000,.*"), l2.get(1));
     }
 
     @Test
