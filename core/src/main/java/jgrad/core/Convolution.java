@@ -121,6 +121,15 @@ final class Convolution {
 
     private static void forward(Geometry g, float[] x, int xo, float[] w, int wo, float[] b, int bo, float[] y) {
         int cg = g.cg(), og = g.og(), kg = g.kg(), p = g.pixels(), hw = g.h * g.w;
+        if (g.sh == 1 && g.sw == 1) {
+            eachTask(g.n * g.groups, (t, parallelGemm) -> {
+                int n = t / g.groups, gr = t % g.groups;
+                wideConv(x, xo + (n * g.c + gr * cg) * hw, cg, g.h, g.w, g.kh, g.kw, g.ph, g.pw, g.dh, g.dw,
+                        new Gemm.Strided(w, wo + gr * og * kg, kg, 1), og, y, (n * g.o + gr * og) * p, g.oh, g.ow,
+                        b, bo + gr * og, parallelGemm);
+            });
+            return;
+        }
         eachTask(g.n * g.groups, (t, parallelGemm) -> {
             int n = t / g.groups, gr = t % g.groups;
             int yo = (n * g.o + gr * og) * p;
@@ -154,6 +163,15 @@ final class Convolution {
                 }
             }
             int pth = g.dh * (g.kh - 1) - g.ph, ptw = g.dw * (g.kw - 1) - g.pw;
+            if (pth >= 0 && ptw >= 0) {
+                eachTask(g.n * g.groups, (t, parallelGemm) -> {
+                    int n = t / g.groups, gr = t % g.groups;
+                    wideConv(dy, dyo + (n * g.o + gr * og) * p, og, g.oh, g.ow, g.kh, g.kw, pth, ptw, g.dh, g.dw,
+                            new Gemm.Strided(wt, gr * cg * kt, kt, 1), cg, dx, (n * g.c + gr * cg) * hw, g.h, g.w,
+                            null, 0, parallelGemm);
+                });
+                return gx;
+            }
             eachTask(g.n * g.groups, (t, parallelGemm) -> {
                 int n = t / g.groups, gr = t % g.groups;
                 Gemm.Source a = new Gemm.Strided(wt, gr * cg * kt, kt, 1);
@@ -199,10 +217,28 @@ final class Convolution {
         float[] total = new float[g.o * kg];
         float[] dy = gy.data, xd = x.data;
         int dyo = gy.offset, xo = x.offset;
+        boolean wide = g.sh == 1 && g.sw == 1;
+        int wp = g.w + 2 * g.pw, nw = g.oh * wp;
+        int[] rowOff = wide ? shifts(cg, g.h + 2 * g.ph, wp, g.kh, g.kw, g.dh, g.dw) : null;
+        int[] dyRows = new int[og];
+        for (int i = 0; i < og; i++) dyRows[i] = i * nw;
         eachTaskChunk(g.n * g.groups, (from, to, parallelGemm) -> {
             float[] acc = parallelGemm ? total : new float[total.length];
             for (int t = from; t < to; t++) {
                 int n = t / g.groups, gr = t % g.groups;
+                if (wide) {
+                    // ∂W[g] += ∂y on the wide grid (zeros in the extra columns) · shifted padded input
+                    float[] xp = padded(PAD, xd, xo + (n * g.c + gr * cg) * hw, cg, g.h, g.w, g.ph, g.pw, (g.kw - 1) * g.dw);
+                    float[] dyw = scratch(WIDE, og * nw);
+                    Arrays.fill(dyw, 0, og * nw, 0f);
+                    for (int i = 0; i < og; i++) {
+                        for (int r = 0; r < g.oh; r++) {
+                            System.arraycopy(dy, dyo + ((n * g.o + gr * og + i) * g.oh + r) * g.ow, dyw, i * nw + r * wp, g.ow);
+                        }
+                    }
+                    Gemm.dotRows(og, kg, nw, dyw, dyRows, xp, rowOff, acc, gr * og * kg, kg, parallelGemm);
+                    continue;
+                }
                 Gemm.Source a = new Gemm.Strided(dy, dyo + (n * g.o + gr * og) * p, p, 1);
                 Gemm.Source cols = new Columns(xd, xo + (n * g.c + gr * cg) * hw, g.h, g.w, g.kh, g.kw,
                         g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow, false);
@@ -226,6 +262,99 @@ final class Convolution {
             out[o] = (float) s;
         }
         return Tensor.wrap(out, g.o);
+    }
+
+    // ---- stride 1 on the padded grid -----------------------------------------------------------
+
+    /**
+     * One group of a stride-1 convolution, y = W·col + b, computed on the "wide" grid: the input is
+     * zero-padded once into a scratch image of hp×wp, and the output is computed for all wp
+     * columns of each of its oh rows (the last wp − ow of each row are discarded). On that grid
+     * every row of the column matrix is one contiguous slice of the padded image, shifted by the
+     * tap's offset, so packing is a plain copy per kernel tap.
+     */
+    private static void wideConv(float[] src, int srcOff, int cin, int h, int w, int kh, int kw, int ph, int pw,
+                                 int dh, int dw, Gemm.Source weights, int mOut, float[] y, int yOff, int oh, int ow,
+                                 float[] bias, int bOff, boolean parallelGemm) {
+        int wp = w + 2 * pw, nw = oh * wp;
+        float[] xp = padded(PAD, src, srcOff, cin, h, w, ph, pw, (kw - 1) * dw);
+        int[] rowOff = shifts(cin, h + 2 * ph, wp, kh, kw, dh, dw);
+        float[] wide = scratch(WIDE, mOut * nw);
+        Gemm.gemm(mOut, nw, rowOff.length, weights, new Shifted(xp, rowOff, true), 0f, wide, 0, nw, parallelGemm);
+        for (int m = 0; m < mOut; m++) {
+            float add = bias == null ? 0f : bias[bOff + m];
+            for (int r = 0; r < oh; r++) {
+                int from = m * nw + r * wp, to = yOff + (m * oh + r) * ow;
+                if (add == 0f) {
+                    System.arraycopy(wide, from, y, to, ow);
+                } else {
+                    for (int i = 0; i < ow; i++) y[to + i] = wide[from + i] + add;
+                }
+            }
+        }
+    }
+
+    /** Offsets of each kernel tap (c, ky, kx) in a padded cin×hp×wp image. */
+    private static int[] shifts(int cin, int hp, int wp, int kh, int kw, int dh, int dw) {
+        int[] off = new int[cin * kh * kw];
+        for (int c = 0, i = 0; c < cin; c++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) off[i++] = c * hp * wp + ky * dh * wp + kx * dw;
+            }
+        }
+        return off;
+    }
+
+    /** The cin×h×w image at src[off] with zero borders of ph rows and pw columns, plus `slack` trailing zeros. */
+    private static float[] padded(ThreadLocal<float[]> slot, float[] src, int off, int cin, int h, int w, int ph, int pw,
+                                  int slack) {
+        int hp = h + 2 * ph, wp = w + 2 * pw, size = cin * hp * wp + slack;
+        float[] xp = scratch(slot, size);
+        Arrays.fill(xp, 0, size, 0f);
+        for (int c = 0; c < cin; c++) {
+            for (int r = 0; r < h; r++) {
+                System.arraycopy(src, off + (c * h + r) * w, xp, (c * hp + r + ph) * wp + pw, w);
+            }
+        }
+        return xp;
+    }
+
+    private static final ThreadLocal<float[]> PAD = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> WIDE = ThreadLocal.withInitial(() -> new float[0]);
+
+    private static float[] scratch(ThreadLocal<float[]> slot, int size) {
+        float[] a = slot.get();
+        if (a.length < size) {
+            a = new float[size];
+            slot.set(a);
+        }
+        return a;
+    }
+
+    /**
+     * The column matrix of a stride-1 convolution on the wide grid: col[k, q] = xp[shift[k] + q].
+     * With {@code pixelRows} it is packed as the P × K matrix (rows are pixels), otherwise as K × P.
+     */
+    record Shifted(float[] xp, int[] shift, boolean pixelRows) implements Gemm.Source {
+        @Override
+        public void pack(float[] dst, int dOff, int r0, int rows, int width, int k0, int kc) {
+            if (pixelRows) {
+                for (int k = 0; k < kc; k++) {
+                    int d = dOff + k * width;
+                    System.arraycopy(xp, shift[k0 + k] + r0, dst, d, rows);
+                    for (int r = rows; r < width; r++) dst[d + r] = 0f;
+                }
+            } else {
+                for (int r = 0; r < width; r++) {
+                    if (r < rows) {
+                        int src = shift[r0 + r] + k0;
+                        for (int k = 0, d = dOff + r; k < kc; k++, d += width) dst[d] = xp[src + k];
+                    } else {
+                        for (int k = 0, d = dOff + r; k < kc; k++, d += width) dst[d] = 0f;
+                    }
+                }
+            }
+        }
     }
 
     // ---- scheduling ----------------------------------------------------------------------------
@@ -264,50 +393,82 @@ final class Convolution {
                    int dh, int dw, int oh, int ow, boolean pixelRows) implements Gemm.Source {
         @Override
         public void pack(float[] dst, int dOff, int r0, int rows, int width, int k0, int kc) {
+            int taps = kh * kw;
             if (pixelRows) {
+                // one tap per k: a run of `rows` consecutive output pixels
+                int c = k0 / taps, ky = (k0 % taps) / kw, kx = k0 % kw;
+                int y0 = r0 / ow, x0 = r0 % ow;
                 for (int k = 0; k < kc; k++) {
                     int d = dOff + k * width;
-                    fill(k0 + k, r0, rows, dst, d, 1);
+                    fill(c, ky, kx, y0, x0, rows, dst, d);
                     for (int r = rows; r < width; r++) dst[d + r] = 0f;
+                    if (++kx == kw) {
+                        kx = 0;
+                        if (++ky == kh) {
+                            ky = 0;
+                            c++;
+                        }
+                    }
                 }
             } else {
-                for (int r = 0; r < rows; r++) fill(r0 + r, k0, kc, dst, dOff + r, width);
-                for (int r = rows; r < width; r++) {
-                    for (int k = 0; k < kc; k++) dst[dOff + k * width + r] = 0f;
+                // one tap per row: fill a contiguous run of kc pixels, then interleave it
+                float[] run = RUN.get();
+                if (run.length < kc) {
+                    run = new float[kc];
+                    RUN.set(run);
+                }
+                int c = r0 / taps, ky = (r0 % taps) / kw, kx = r0 % kw;
+                int y0 = k0 / ow, x0 = k0 % ow;
+                for (int r = 0; r < width; r++) {
+                    if (r < rows) {
+                        fill(c, ky, kx, y0, x0, kc, run, 0);
+                        for (int k = 0, d = dOff + r; k < kc; k++, d += width) dst[d] = run[k];
+                        if (++kx == kw) {
+                            kx = 0;
+                            if (++ky == kh) {
+                                ky = 0;
+                                c++;
+                            }
+                        }
+                    } else {
+                        for (int k = 0, d = dOff + r; k < kc; k++, d += width) dst[d] = 0f;
+                    }
                 }
             }
         }
 
-        /** Writes col[tap, q0 .. q0+count) to dst[d], dst[d+ds], ... */
-        private void fill(int tap, int q0, int count, float[] dst, int d, int ds) {
-            int taps = kh * kw;
-            int c = tap / taps, ky = (tap % taps) / kw, kx = tap % kw;
+        /**
+         * Writes col[tap (c, ky, kx), pixels q .. q+count) to dst[d ..], where pixel q is output
+         * position (y, xq) and the run continues row by row.
+         */
+        private void fill(int c, int ky, int kx, int y, int xq, int count, float[] dst, int d) {
             int base = off + c * ih * iw;
-            int q = q0, end = q0 + count;
-            int y = q / ow, xq = q % ow;
-            while (q < end) {
-                int run = Math.min(end - q, ow - xq);
-                int iy = y * sh - ph + ky * dh;
+            int iy = y * sh - ph + ky * dh;
+            int ix0 = -pw + kx * dw;
+            while (count > 0) {
+                int run = Math.min(count, ow - xq);
                 if (iy < 0 || iy >= ih) {
-                    for (int t = 0; t < run; t++, d += ds) dst[d] = 0f;
+                    java.util.Arrays.fill(dst, d, d + run, 0f);
                 } else {
                     int row = base + iy * iw;
-                    int ix = xq * sw - pw + kx * dw;
-                    if (sw == 1 && ds == 1) {
-                        // valid part [lo, hi) of the run is one contiguous copy
+                    int ix = xq * sw + ix0;
+                    if (sw == 1) {
+                        // the valid part [lo, hi) of the run is one contiguous copy
                         int lo = Math.min(run, Math.max(0, -ix)), hi = Math.max(lo, Math.min(run, iw - ix));
                         for (int t = 0; t < lo; t++) dst[d + t] = 0f;
                         if (hi > lo) System.arraycopy(x, row + ix + lo, dst, d + lo, hi - lo);
                         for (int t = hi; t < run; t++) dst[d + t] = 0f;
-                        d += run;
                     } else {
-                        for (int t = 0; t < run; t++, d += ds, ix += sw) dst[d] = ix >= 0 && ix < iw ? x[row + ix] : 0f;
+                        for (int t = 0; t < run; t++, ix += sw) dst[d + t] = ix >= 0 && ix < iw ? x[row + ix] : 0f;
                     }
                 }
-                q += run;
+                d += run;
+                count -= run;
                 xq = 0;
-                y++;
+                iy += sh;
             }
         }
     }
+
+    private static final ThreadLocal<float[]> RUN = ThreadLocal.withInitial(() -> new float[256]);
 }

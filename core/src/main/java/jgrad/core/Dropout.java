@@ -1,6 +1,7 @@
 package jgrad.core;
 
 import jgrad.core.cpu.Parallel;
+import jgrad.core.cpu.Simd;
 
 /**
  * Inverted dropout, as {@code F.dropout}: in training each element is kept with probability 1 − p
@@ -11,8 +12,9 @@ import jgrad.core.cpu.Parallel;
  * i is kept when u_i ≥ p, where u_i is the 24-bit uniform of SplitMix64's output for state
  * s + (i + 1)·γ, exactly the i-th draw of {@code new Rng(s).nextFloat()}. Each element's draw thus
  * depends on its index alone: the mask is reproducible from the Rng's state and independent of
- * how the loop is split across threads. Data flow: one pass writes the mask (4 B/element), one
- * multiply applies it; the backward is one multiply.
+ * how the loop is split across threads. Data flow: one pass writes the mask (4 B/element; the hash
+ * runs in 64-bit vector lanes in {@link VectorDropout} when the Vector API is on), one multiply
+ * applies it; the backward is one multiply.
  */
 final class Dropout {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -30,11 +32,12 @@ final class Dropout {
         if (p < 1) {
             float[] md = mask.data;
             float scale = (float) (1 / (1 - p));
+            // u = b·2⁻²⁴ ≥ p ⟺ b ≥ ⌈p·2²⁴⌉ = t for the 24-bit integer b; (t − 1 − b) >>> 63 is that
+            // test as 0/1 without a branch (a random 50 % branch costs more than the hash)
+            long t = (long) Math.ceil(p * 0x1.0p24);
             Parallel.range(md.length, Elementwise.GRAIN, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    float u = (mix(seed + (i + 1L) * GOLDEN) >>> 40) * 0x1.0p-24f;
-                    md[i] = u >= p ? scale : 0f;
-                }
+                if (Simd.VECTOR) VectorDropout.mask(seed, GOLDEN, t, scale, md, from, to);
+                else mask(seed, t, scale, md, from, to);
             });
         }
         Tensor y;
@@ -42,6 +45,14 @@ final class Dropout {
             y = x.mul(mask);
         }
         return Autograd.record("dropout", y, g -> new Tensor[]{g.mul(mask)}, x);
+    }
+
+    /** Scalar mask: md[i] = scale if bits(i) ≥ t else 0 for i in [from, to), bits(i) = mix(seed + (i + 1)·γ) >>> 40. */
+    static void mask(long seed, long t, float scale, float[] md, int from, int to) {
+        for (int i = from; i < to; i++) {
+            long b = mix(seed + (i + 1L) * GOLDEN) >>> 40;
+            md[i] = scale * ((t - 1 - b) >>> 63);
+        }
     }
 
     /** SplitMix64's output function. */

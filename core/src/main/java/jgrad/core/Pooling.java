@@ -9,24 +9,27 @@ import jgrad.core.cpu.Parallel;
  * <p>Input P×H×W planes (N×C×H×W or C×H×W), window k, stride s, padding p on every side:
  * OH = ⌊(H + 2p − k)/s⌋ + 1 (same for W). Output (oh, ow) covers input rows oh·s − p … oh·s − p + k − 1.
  * <ul>
- *   <li>max: y = max over the in-bounds window (padding acts as −∞; NaN propagates). The first
- *       maximum in row-major window order wins, and its plane-local index is kept, so the backward
- *       is a scatter ∂x[argmax] += g.</li>
+ *   <li>max: y = max over the in-bounds window (padding acts as −∞; NaN propagates). The
+ *       derivative sends g to one element: the first in row-major window order equal to y (the
+ *       first NaN when y is NaN), as PyTorch's first-maximum rule. The forward stores no indices
+ *       (a branch-free max); the backward finds them again by scanning the windows.</li>
  *   <li>avg: y = Σ window / k² (padded zeros count in the divisor, count_include_pad=True; with
  *       ceil_mode=False no window reaches past the padding, so the divisor is always k²). Backward:
  *       every in-bounds x of a window receives g / k².</li>
  * </ul>
  * Data flow: the input is packed once; work is split across threads by plane, and each plane's
  * forward and scatter backward run sequentially (no two threads touch one plane). Per output row
- * the valid window rows are computed once and the column bounds come from tables, so the inner
- * loops carry no bounds tests.
+ * the loops run over the in-bounds window rows and the k kernel columns, with the whole output row
+ * innermost: output columns ow whose tap ow·s − p + kw lies inside the row come from a table per
+ * kw, so the inner loop reads with stride s, writes contiguously and carries no bounds tests.
+ * Max pooling's backward scans each window in the same layout to find the maximum's position.
  */
 final class Pooling {
     private Pooling() {}
 
     /** Shape facts shared by both pools. */
     private record Geometry(int planes, int h, int w, int oh, int ow, int k, int s, int p, int[] outShape,
-                            int[] colLo, int[] colHi) {
+                            int[] owLo, int[] owHi) {
         /** First in-bounds window row of output row o, and one past the last. */
         int rowLo(int o) {
             return Math.max(0, o * s - p);
@@ -64,10 +67,12 @@ final class Pooling {
         out[r - 1] = ow;
         int planes = 1;
         for (int i = 0; i < r - 2; i++) planes *= x.shape[i];
-        int[] lo = new int[ow], hi = new int[ow];
-        for (int o = 0; o < ow; o++) {
-            lo[o] = Math.max(0, o * stride - padding);
-            hi[o] = Math.min(w, o * stride - padding + kernel);
+        // for kernel column kw, output columns [lo, hi) tap an in-bounds input column o·s − p + kw
+        int[] lo = new int[kernel], hi = new int[kernel];
+        for (int kw = 0; kw < kernel; kw++) {
+            int off = kw - padding;
+            lo[kw] = Math.min(ow, Math.max(0, Math.ceilDiv(-off, stride)));
+            hi[kw] = Math.max(lo[kw], Math.min(ow, Math.ceilDiv(w - off, stride)));
         }
         return new Geometry(planes, h, w, oh, ow, kernel, stride, padding, out, lo, hi);
     }
@@ -80,32 +85,21 @@ final class Pooling {
         Geometry geo = geometry("maxPool2d", x, kernel, stride, padding);
         Tensor xc = x.detach().contiguous();
         Tensor y = Tensor.zeros(geo.outShape);
-        int[] arg = new int[y.data.length];
         float[] xd = xc.data, yd = y.data;
-        int xo = xc.offset, hw = geo.h * geo.w, ohw = geo.oh * geo.ow;
+        int xo = xc.offset, hw = geo.h * geo.w, ohw = geo.oh * geo.ow, w = geo.w, s = geo.s, ow = geo.ow;
         Parallel.range(geo.planes, grain(geo), (from, to) -> {
             for (int pl = from; pl < to; pl++) {
                 int xb = xo + pl * hw, yb = pl * ohw;
                 for (int oh = 0; oh < geo.oh; oh++) {
-                    int r0 = geo.rowLo(oh), r1 = geo.rowHi(oh), yr = yb + oh * geo.ow;
-                    for (int ow = 0; ow < geo.ow; ow++) {
-                        int c0 = geo.colLo[ow], c1 = geo.colHi[ow];
-                        float m = Float.NEGATIVE_INFINITY;
-                        int best = r0 * geo.w + c0;
-                        search:
-                        for (int ih = r0; ih < r1; ih++) {
-                            int row = xb + ih * geo.w;
-                            for (int iw = c0; iw < c1; iw++) {
-                                float v = xd[row + iw];
-                                if (v > m || Float.isNaN(v)) {
-                                    m = v;
-                                    best = ih * geo.w + iw;
-                                    if (Float.isNaN(v)) break search;
-                                }
-                            }
+                    int yr = yb + oh * ow;
+                    java.util.Arrays.fill(yd, yr, yr + ow, Float.NEGATIVE_INFINITY);
+                    for (int ih = geo.rowLo(oh), r1 = geo.rowHi(oh); ih < r1; ih++) {
+                        int row = xb + ih * w;
+                        for (int kw = 0; kw < geo.k; kw++) {
+                            int base = row + kw - geo.p;
+                            // Math.max is branch-free and returns NaN when either operand is NaN
+                            for (int o = geo.owLo[kw], hi = geo.owHi[kw]; o < hi; o++) yd[yr + o] = Math.max(yd[yr + o], xd[base + o * s]);
                         }
-                        yd[yr + ow] = m;
-                        arg[yr + ow] = best;
                     }
                 }
             }
@@ -116,10 +110,28 @@ final class Pooling {
             Tensor dx = Tensor.zeros(in);
             float[] gd = gc.data, dd = dx.data;
             int go = gc.offset;
+            // The gradient goes to the first element of the window (row-major) equal to the
+            // maximum: scanning the taps in reverse, the last match is that first one. The select
+            // is written as a conditional move, since which tap holds the max is unpredictable.
             Parallel.range(geo.planes, grain(geo), (from, to) -> {
+                int[] at = new int[ow];
                 for (int pl = from; pl < to; pl++) {
-                    int db = pl * hw, ob = pl * ohw;
-                    for (int i = 0; i < ohw; i++) dd[db + arg[ob + i]] += gd[go + ob + i];
+                    int xb = xo + pl * hw, db = pl * hw, ob = pl * ohw;
+                    for (int oh = 0; oh < geo.oh; oh++) {
+                        int yr = ob + oh * ow;
+                        for (int ih = geo.rowHi(oh) - 1, r0 = geo.rowLo(oh); ih >= r0; ih--) {
+                            int row = xb + ih * w, local = ih * w;
+                            for (int kw = geo.k - 1; kw >= 0; kw--) {
+                                int off = kw - geo.p;
+                                for (int o = geo.owLo[kw], hi = geo.owHi[kw]; o < hi; o++) {
+                                    float v = xd[row + o * s + off], m = yd[yr + o];
+                                    boolean hit = v == m | (v != v & m != m);
+                                    at[o] = hit ? local + o * s + off : at[o];
+                                }
+                            }
+                        }
+                        for (int o = 0; o < ow; o++) dd[db + at[o]] += gd[go + yr + o];
+                    }
                 }
             });
             return new Tensor[]{dx};
@@ -131,24 +143,23 @@ final class Pooling {
         Tensor xc = x.detach().contiguous();
         Tensor y = Tensor.zeros(geo.outShape);
         float[] xd = xc.data, yd = y.data;
-        int xo = xc.offset, hw = geo.h * geo.w, ohw = geo.oh * geo.ow;
+        int xo = xc.offset, hw = geo.h * geo.w, ohw = geo.oh * geo.ow, w = geo.w, s = geo.s, ow = geo.ow;
         double inv = 1.0 / ((double) kernel * kernel);
         Parallel.range(geo.planes, grain(geo), (from, to) -> {
-            double[] acc = new double[geo.ow];
+            double[] acc = new double[ow];
             for (int pl = from; pl < to; pl++) {
                 int xb = xo + pl * hw, yb = pl * ohw;
                 for (int oh = 0; oh < geo.oh; oh++) {
                     java.util.Arrays.fill(acc, 0);
                     for (int ih = geo.rowLo(oh), r1 = geo.rowHi(oh); ih < r1; ih++) {
-                        int row = xb + ih * geo.w;
-                        for (int ow = 0; ow < geo.ow; ow++) {
-                            double s = 0;
-                            for (int iw = geo.colLo[ow], c1 = geo.colHi[ow]; iw < c1; iw++) s += xd[row + iw];
-                            acc[ow] += s;
+                        int row = xb + ih * w;
+                        for (int kw = 0; kw < geo.k; kw++) {
+                            int base = row + kw - geo.p;
+                            for (int o = geo.owLo[kw], hi = geo.owHi[kw]; o < hi; o++) acc[o] += xd[base + o * s];
                         }
                     }
-                    int yr = yb + oh * geo.ow;
-                    for (int ow = 0; ow < geo.ow; ow++) yd[yr + ow] = (float) (acc[ow] * inv);
+                    int yr = yb + oh * ow;
+                    for (int o = 0; o < ow; o++) yd[yr + o] = (float) (acc[o] * inv);
                 }
             }
         });
@@ -160,15 +171,17 @@ final class Pooling {
             int go = gc.offset;
             float scale = (float) inv;
             Parallel.range(geo.planes, grain(geo), (from, to) -> {
+                float[] gs = new float[ow];
                 for (int pl = from; pl < to; pl++) {
                     int db = pl * hw, gb = go + pl * ohw;
                     for (int oh = 0; oh < geo.oh; oh++) {
-                        int gr = gb + oh * geo.ow;
+                        int gr = gb + oh * ow;
+                        for (int o = 0; o < ow; o++) gs[o] = gd[gr + o] * scale;
                         for (int ih = geo.rowLo(oh), r1 = geo.rowHi(oh); ih < r1; ih++) {
-                            int row = db + ih * geo.w;
-                            for (int ow = 0; ow < geo.ow; ow++) {
-                                float v = gd[gr + ow] * scale;
-                                for (int iw = geo.colLo[ow], c1 = geo.colHi[ow]; iw < c1; iw++) dd[row + iw] += v;
+                            int row = db + ih * w;
+                            for (int kw = 0; kw < geo.k; kw++) {
+                                int base = row + kw - geo.p;
+                                for (int o = geo.owLo[kw], hi = geo.owHi[kw]; o < hi; o++) dd[base + o * s] += gs[o];
                             }
                         }
                     }

@@ -19,10 +19,14 @@ import jgrad.core.cpu.Parallel;
  * not 'nearest-exact'); backward scatters g to src.
  *
  * <p>Data flow: the per-axis index and weight tables are built once per call; the input is packed
- * once, work is split by plane across threads, and each plane's scatter backward runs on one thread.
+ * once and work is split by plane across threads. Bilinear runs separably per plane (a W pass
+ * over the input rows it needs into an H×outW scratch, then an H pass blending two scratch rows
+ * per output row: contiguous inner loops); its backward is the transpose of the two passes, and
+ * nearest's backward likewise sums output rows onto source rows before scattering columns.
  *
- * <p><b>Pixel shuffle</b> (r): y[n, c, h·r + i, w·r + j] = x[n, c·r² + i·r + j, h, w], built from
- * view, permute and a packing copy, so its derivative is the inverse permutation for free.
+ * <p><b>Pixel shuffle</b> (r): y[n, c, h·r + i, w·r + j] = x[n, c·r² + i·r + j, h, w]: a pure
+ * permutation, copied in one pass per output plane (each source row of W is written with stride
+ * r); its derivative is the inverse permutation, the same loop with reads and writes swapped.
  */
 final class Resampling {
     private Resampling() {}
@@ -83,22 +87,29 @@ final class Resampling {
         int[] outShape = checkResize("upsampleBilinear", x, outH, outW);
         int r = x.rank(), h = x.shape[r - 2], w = x.shape[r - 1], planes = planes(x);
         Axis ah = linearAxis(h, outH, alignCorners), aw = linearAxis(w, outW, alignCorners);
+        boolean[] used = new boolean[h]; // input rows some output row reads
+        for (int o = 0; o < outH; o++) used[ah.i0[o]] = used[ah.i1[o]] = true;
         Tensor xc = x.detach().contiguous();
         Tensor y = Tensor.zeros(outShape);
         float[] xd = xc.data, yd = y.data;
         int xo = xc.offset, hw = h * w, ohw = outH * outW;
         int grain = Math.max(1, Elementwise.GRAIN / Math.max(1, ohw));
+        // Separable: each used input row is interpolated along W once into tmp (h × outW), then
+        // every output row blends two tmp rows. The sums group as in PyTorch's kernel:
+        // λh0·(λw0·a + λw1·b) + λh1·(λw0·c + λw1·d).
         Parallel.range(planes, grain, (from, to) -> {
+            float[] tmp = new float[h * outW];
             for (int pl = from; pl < to; pl++) {
                 int xb = xo + pl * hw, yb = pl * ohw;
+                for (int ih = 0; ih < h; ih++) {
+                    if (!used[ih]) continue;
+                    int row = xb + ih * w, t = ih * outW;
+                    for (int ow = 0; ow < outW; ow++) tmp[t + ow] = aw.l0[ow] * xd[row + aw.i0[ow]] + aw.l1[ow] * xd[row + aw.i1[ow]];
+                }
                 for (int oh = 0; oh < outH; oh++) {
-                    int r0 = xb + ah.i0[oh] * w, r1 = xb + ah.i1[oh] * w, yr = yb + oh * outW;
+                    int t0 = ah.i0[oh] * outW, t1 = ah.i1[oh] * outW, yr = yb + oh * outW;
                     float lh0 = ah.l0[oh], lh1 = ah.l1[oh];
-                    for (int ow = 0; ow < outW; ow++) {
-                        int c0 = aw.i0[ow], c1 = aw.i1[ow];
-                        float lw0 = aw.l0[ow], lw1 = aw.l1[ow];
-                        yd[yr + ow] = lh0 * (lw0 * xd[r0 + c0] + lw1 * xd[r0 + c1]) + lh1 * (lw0 * xd[r1 + c0] + lw1 * xd[r1 + c1]);
-                    }
+                    for (int ow = 0; ow < outW; ow++) yd[yr + ow] = lh0 * tmp[t0 + ow] + lh1 * tmp[t1 + ow];
                 }
             }
         });
@@ -108,19 +119,25 @@ final class Resampling {
             Tensor dx = Tensor.zeros(in);
             float[] gd = gc.data, dd = dx.data;
             int go = gc.offset;
+            // the transpose of the two passes: rows of g into tmp rows, then tmp columns into x
             Parallel.range(planes, grain, (from, to) -> {
+                float[] tmp = new float[h * outW];
                 for (int pl = from; pl < to; pl++) {
+                    java.util.Arrays.fill(tmp, 0f);
                     int db = pl * hw, gb = go + pl * ohw;
                     for (int oh = 0; oh < outH; oh++) {
-                        int r0 = db + ah.i0[oh] * w, r1 = db + ah.i1[oh] * w, gr = gb + oh * outW;
+                        int t0 = ah.i0[oh] * outW, t1 = ah.i1[oh] * outW, gr = gb + oh * outW;
                         float lh0 = ah.l0[oh], lh1 = ah.l1[oh];
+                        for (int ow = 0; ow < outW; ow++) tmp[t0 + ow] += lh0 * gd[gr + ow];
+                        for (int ow = 0; ow < outW; ow++) tmp[t1 + ow] += lh1 * gd[gr + ow];
+                    }
+                    for (int ih = 0; ih < h; ih++) {
+                        if (!used[ih]) continue;
+                        int row = db + ih * w, t = ih * outW;
                         for (int ow = 0; ow < outW; ow++) {
-                            int c0 = aw.i0[ow], c1 = aw.i1[ow];
-                            float v = gd[gr + ow], v0 = v * aw.l0[ow], v1 = v * aw.l1[ow];
-                            dd[r0 + c0] += lh0 * v0;
-                            dd[r0 + c1] += lh0 * v1;
-                            dd[r1 + c0] += lh1 * v0;
-                            dd[r1 + c1] += lh1 * v1;
+                            float v = tmp[t + ow];
+                            dd[row + aw.i0[ow]] += aw.l0[ow] * v;
+                            dd[row + aw.i1[ow]] += aw.l1[ow] * v;
                         }
                     }
                 }
@@ -157,12 +174,19 @@ final class Resampling {
             Tensor dx = Tensor.zeros(in);
             float[] gd = gc.data, dd = dx.data;
             int go = gc.offset;
+            // output rows first summed onto their source row (contiguous), then columns scattered
             Parallel.range(planes, grain, (from, to) -> {
+                float[] tmp = new float[h * outW];
                 for (int pl = from; pl < to; pl++) {
+                    java.util.Arrays.fill(tmp, 0f);
                     int db = pl * hw, gb = go + pl * ohw;
                     for (int oh = 0; oh < outH; oh++) {
-                        int row = db + sh[oh] * w, gr = gb + oh * outW;
-                        for (int ow = 0; ow < outW; ow++) dd[row + sw[ow]] += gd[gr + ow];
+                        int t = sh[oh] * outW, gr = gb + oh * outW;
+                        for (int ow = 0; ow < outW; ow++) tmp[t + ow] += gd[gr + ow];
+                    }
+                    for (int ih = 0; ih < h; ih++) {
+                        int row = db + ih * w, t = ih * outW;
+                        for (int ow = 0; ow < outW; ow++) dd[row + sw[ow]] += tmp[t + ow];
                     }
                 }
             });
@@ -183,7 +207,38 @@ final class Resampling {
                     + " (input " + Shape.str(x.shape) + ", upscale " + r + ")");
         }
         int oc = c / (r * r);
-        Tensor y = x.reshape(n, oc, r, r, h, w).permute(0, 1, 4, 2, 5, 3).contiguous();
-        return batched ? y.view(n, oc, h * r, w * r) : y.view(oc, h * r, w * r);
+        int[] outShape = batched ? new int[]{n, oc, h * r, w * r} : new int[]{oc, h * r, w * r};
+        Tensor xc = x.detach().contiguous();
+        Tensor y = Tensor.zeros(outShape);
+        shuffle(xc.data, xc.offset, y.data, 0, n * oc, r, h, w, true);
+        int[] in = x.shape;
+        return Autograd.record("pixelShuffle", y, g -> {
+            Tensor gc = g.contiguous();
+            Tensor dx = Tensor.zeros(in);
+            shuffle(dx.data, 0, gc.data, gc.offset, n * oc, r, h, w, false);
+            return new Tensor[]{dx};
+        }, x);
+    }
+
+    /**
+     * Moves between the packed channel-stacked layout {@code a} ((planes·r²)×H×W) and the packed
+     * shuffled layout {@code b} (planes×(H·r)×(W·r)): forward copies a into b, otherwise b into a.
+     */
+    private static void shuffle(float[] a, int ao, float[] b, int bo, int planes, int r, int h, int w, boolean forward) {
+        int hw = h * w, ow = w * r, plane = hw * r * r;
+        Parallel.range(planes, Math.max(1, Elementwise.GRAIN / Math.max(1, plane)), (from, to) -> {
+            for (int p = from; p < to; p++) {
+                for (int y = 0; y < h; y++) {
+                    for (int i = 0; i < r; i++) {
+                        int brow = bo + p * plane + (y * r + i) * ow;
+                        for (int j = 0; j < r; j++) {
+                            int arow = ao + p * plane + (i * r + j) * hw + y * w;
+                            if (forward) for (int x = 0; x < w; x++) b[brow + x * r + j] = a[arow + x];
+                            else for (int x = 0; x < w; x++) a[arow + x] = b[brow + x * r + j];
+                        }
+                    }
+                }
+            }
+        });
     }
 }

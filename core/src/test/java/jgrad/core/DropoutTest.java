@@ -52,6 +52,21 @@ class DropoutTest {
     }
 
     @Test
+    void vectorAndScalarMasksAgree() {
+        long t = (long) Math.ceil(0.3 * 0x1.0p24);
+        float[] a = new float[1000], b = new float[1000];
+        Dropout.mask(99, t, 2f, a, 3, 997);
+        if (jgrad.core.cpu.Simd.VECTOR) VectorDropout.mask(99, 0x9E3779B97F4A7C15L, t, 2f, b, 3, 997);
+        else Dropout.mask(99, t, 2f, b, 3, 997);
+        assertArrayEquals(a, b);
+        assertEquals(0f, a[0]);
+        assertEquals(0f, a[999]);
+        int kept = 0;
+        for (int i = 3; i < 997; i++) kept += a[i] == 2f ? 1 : 0;
+        assertTrue(kept > 600 && kept < 780, "kept " + kept);
+    }
+
+    @Test
     void gradientIsTheSameMask() {
         Tensor x = Tensor.randn(new Rng(4), 4, 5).requiresGrad(true);
         Tensor y = Functional.dropout(x, 0.4, true, new Rng(5));

@@ -104,6 +104,14 @@ class PoolingTest {
     }
 
     @Test
+    void maxPoolTieSendsGradientToFirstMaximum() {
+        Tensor x = Tensor.of(new float[]{1, 3, 3, 2, 3, 3, 0, 3}, 1, 1, 2, 4).requiresGrad(true);
+        Functional.maxPool2d(x, 2, 2, 0).sum().backward();
+        // both windows hold several 3s; the first in row-major order takes the gradient
+        assertArrayEquals(new float[]{0, 1, 1, 0, 0, 0, 0, 0}, x.grad().toArray());
+    }
+
+    @Test
     void maxPoolPropagatesNaN() {
         Tensor x = sample();
         x.set(Float.NaN, 0, 0, 1, 0);

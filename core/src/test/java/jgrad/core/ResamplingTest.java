@@ -43,6 +43,15 @@ class ResamplingTest {
     }
 
     @Test
+    void bilinearNonIntegerScale() {
+        Tensor x = Tensor.of(new float[]{0, 10, 30}, 1, 1, 1, 3);
+        // 3 → 5, scale 0.6: src = 0.6·d − 0.2 → 0 (clamped from −0.2), 0.4, 1, 1.6, 2.2 (index 2 twice)
+        assertArrayEquals(new float[]{0, 4, 10, 22, 30}, Functional.upsampleBilinear(x, 1, 5, false).toArray(), 1e-5f);
+        // align_corners: scale 2/4, src = 0, ½, 1, 1½, 2
+        assertArrayEquals(new float[]{0, 5, 10, 20, 30}, Functional.upsampleBilinear(x, 1, 5, true).toArray(), 1e-5f);
+    }
+
+    @Test
     void scaleFactorOneIsIdentity() {
         Tensor x = Tensor.randn(new Rng(1), 2, 3, 4, 5);
         assertArrayEquals(x.toArray(), Functional.upsampleBilinear(x, 4, 5, false).toArray(), 1e-6f);

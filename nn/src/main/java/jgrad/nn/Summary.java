@@ -16,7 +16,7 @@ import java.util.Map;
  * ("Conv2d-1", "ReLU-2", …, the model itself last), with the output shape as [-1, C, H, W] and the
  * parameters the module owns directly, then totals and memory estimates.
  *
- * <p>How: a forward hook on every module except {@link Sequential} containers (as torchsummary;
+ * <p>How: a forward hook on every module except {@link Sequential} and {@link ModuleList} containers (as torchsummary;
  * like the seed's table, the model's own row is included) records each call during one forward
  * pass with a batch of 2 random inputs, run under no-grad in eval mode (so no running statistic or
  * random stream changes; the previous modes are restored). A module called twice gives two rows and
@@ -94,7 +94,7 @@ public final class Summary {
         Map<Module, Boolean> modes = new IdentityHashMap<>();
         for (Module m : model.namedModules().values()) {
             modes.put(m, m.isTraining());
-            if (m instanceof Sequential) continue;
+            if (m instanceof Sequential || m instanceof ModuleList) continue;
             handles.add(m.registerForwardHook((mod, in, out) -> {
                 List<int[]> shapes = new ArrayList<>();
                 for (Tensor t : out) {

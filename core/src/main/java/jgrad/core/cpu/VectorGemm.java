@@ -1,6 +1,8 @@
 package jgrad.core.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -95,5 +97,100 @@ final class VectorGemm {
         c61.intoArray(c, co + 6 * ldc + L);
         c70.intoArray(c, co + 7 * ldc);
         c71.intoArray(c, co + 7 * ldc + L);
+    }
+
+    /**
+     * out[o + i·ldo + j] += Σ_(q &lt; len) a[a_i + q] · b[b_j + q] for i &lt; mi, j &lt; nj (at most
+     * 4 each; all four row offsets must be readable for len floats). A 4×4 block of dot products
+     * along contiguous rows: 16 vector accumulators, 8 loads per 16 FMAs, one lane reduction each.
+     */
+    static void dot4x4(float[] a, int a0, int a1, int a2, int a3, float[] b, int b0, int b1, int b2, int b3,
+                       int len, float[] out, int o, int ldo, int mi, int nj) {
+        FloatVector s00 = FloatVector.zero(S);
+        FloatVector s01 = FloatVector.zero(S);
+        FloatVector s02 = FloatVector.zero(S);
+        FloatVector s03 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S);
+        FloatVector s11 = FloatVector.zero(S);
+        FloatVector s12 = FloatVector.zero(S);
+        FloatVector s13 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S);
+        FloatVector s21 = FloatVector.zero(S);
+        FloatVector s22 = FloatVector.zero(S);
+        FloatVector s23 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S);
+        FloatVector s31 = FloatVector.zero(S);
+        FloatVector s32 = FloatVector.zero(S);
+        FloatVector s33 = FloatVector.zero(S);
+        int q = 0;
+        for (int bound = S.loopBound(len); q < bound; q += L) {
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + q);
+            FloatVector x1 = FloatVector.fromArray(S, a, a1 + q);
+            FloatVector x2 = FloatVector.fromArray(S, a, a2 + q);
+            FloatVector x3 = FloatVector.fromArray(S, a, a3 + q);
+            FloatVector y0 = FloatVector.fromArray(S, b, b0 + q);
+            FloatVector y1 = FloatVector.fromArray(S, b, b1 + q);
+            FloatVector y2 = FloatVector.fromArray(S, b, b2 + q);
+            FloatVector y3 = FloatVector.fromArray(S, b, b3 + q);
+            s00 = x0.fma(y0, s00);
+            s01 = x0.fma(y1, s01);
+            s02 = x0.fma(y2, s02);
+            s03 = x0.fma(y3, s03);
+            s10 = x1.fma(y0, s10);
+            s11 = x1.fma(y1, s11);
+            s12 = x1.fma(y2, s12);
+            s13 = x1.fma(y3, s13);
+            s20 = x2.fma(y0, s20);
+            s21 = x2.fma(y1, s21);
+            s22 = x2.fma(y2, s22);
+            s23 = x2.fma(y3, s23);
+            s30 = x3.fma(y0, s30);
+            s31 = x3.fma(y1, s31);
+            s32 = x3.fma(y2, s32);
+            s33 = x3.fma(y3, s33);
+        }
+        if (q < len) {
+            VectorMask<Float> m = S.indexInRange(q, len);
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + q, m);
+            FloatVector x1 = FloatVector.fromArray(S, a, a1 + q, m);
+            FloatVector x2 = FloatVector.fromArray(S, a, a2 + q, m);
+            FloatVector x3 = FloatVector.fromArray(S, a, a3 + q, m);
+            FloatVector y0 = FloatVector.fromArray(S, b, b0 + q, m);
+            FloatVector y1 = FloatVector.fromArray(S, b, b1 + q, m);
+            FloatVector y2 = FloatVector.fromArray(S, b, b2 + q, m);
+            FloatVector y3 = FloatVector.fromArray(S, b, b3 + q, m);
+            s00 = x0.fma(y0, s00);
+            s01 = x0.fma(y1, s01);
+            s02 = x0.fma(y2, s02);
+            s03 = x0.fma(y3, s03);
+            s10 = x1.fma(y0, s10);
+            s11 = x1.fma(y1, s11);
+            s12 = x1.fma(y2, s12);
+            s13 = x1.fma(y3, s13);
+            s20 = x2.fma(y0, s20);
+            s21 = x2.fma(y1, s21);
+            s22 = x2.fma(y2, s22);
+            s23 = x2.fma(y3, s23);
+            s30 = x3.fma(y0, s30);
+            s31 = x3.fma(y1, s31);
+            s32 = x3.fma(y2, s32);
+            s33 = x3.fma(y3, s33);
+        }
+        if (0 < mi && 0 < nj) out[o + 0 * ldo + 0] += s00.reduceLanes(VectorOperators.ADD);
+        if (0 < mi && 1 < nj) out[o + 0 * ldo + 1] += s01.reduceLanes(VectorOperators.ADD);
+        if (0 < mi && 2 < nj) out[o + 0 * ldo + 2] += s02.reduceLanes(VectorOperators.ADD);
+        if (0 < mi && 3 < nj) out[o + 0 * ldo + 3] += s03.reduceLanes(VectorOperators.ADD);
+        if (1 < mi && 0 < nj) out[o + 1 * ldo + 0] += s10.reduceLanes(VectorOperators.ADD);
+        if (1 < mi && 1 < nj) out[o + 1 * ldo + 1] += s11.reduceLanes(VectorOperators.ADD);
+        if (1 < mi && 2 < nj) out[o + 1 * ldo + 2] += s12.reduceLanes(VectorOperators.ADD);
+        if (1 < mi && 3 < nj) out[o + 1 * ldo + 3] += s13.reduceLanes(VectorOperators.ADD);
+        if (2 < mi && 0 < nj) out[o + 2 * ldo + 0] += s20.reduceLanes(VectorOperators.ADD);
+        if (2 < mi && 1 < nj) out[o + 2 * ldo + 1] += s21.reduceLanes(VectorOperators.ADD);
+        if (2 < mi && 2 < nj) out[o + 2 * ldo + 2] += s22.reduceLanes(VectorOperators.ADD);
+        if (2 < mi && 3 < nj) out[o + 2 * ldo + 3] += s23.reduceLanes(VectorOperators.ADD);
+        if (3 < mi && 0 < nj) out[o + 3 * ldo + 0] += s30.reduceLanes(VectorOperators.ADD);
+        if (3 < mi && 1 < nj) out[o + 3 * ldo + 1] += s31.reduceLanes(VectorOperators.ADD);
+        if (3 < mi && 2 < nj) out[o + 3 * ldo + 2] += s32.reduceLanes(VectorOperators.ADD);
+        if (3 < mi && 3 < nj) out[o + 3 * ldo + 3] += s33.reduceLanes(VectorOperators.ADD);
     }
 }
