@@ -208,6 +208,7 @@ public final class DataLoader {
                     if (c instanceof DataException de) throw new DataException(de.getMessage(), de);
                     throw new DataException("DataLoader: batch " + cursor + " of epoch " + epoch + " failed: " + c, c);
                 }
+                futures[cursor] = null; // drop the reference: an epoch must not keep every batch alive
                 permits.release();
                 cursor++;
                 if (b != null) pending = b;

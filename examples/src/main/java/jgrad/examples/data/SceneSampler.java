@@ -94,7 +94,7 @@ public final class SceneSampler {
                 }
             } else {
                 double u = rng.nextDouble();
-                z = 2.2 + u * Math.sqrt(u) * (s.roomDepth - 3.4); // biased towards the camera
+                z = 2.0 + u * u * (s.roomDepth - 3.2); // biased towards the camera
                 double halfView = Math.min(s.halfWidth - radius - 0.1, z * Math.tan(s.fovY / 2) * 0.75);
                 x = s.eyeX + (rng.nextDouble() * 2 - 1) * Math.max(0.1, halfView - Math.abs(s.eyeX) * 0.5);
                 x = Math.max(-s.halfWidth + radius + 0.05, Math.min(s.halfWidth - radius - 0.05, x));
@@ -322,7 +322,7 @@ public final class SceneSampler {
     }
 
     private static void crate(Group g, Rng rng, double x, double z, double yaw) {
-        double hw = 0.15 + 0.3 * rng.nextDouble(), hh = 0.12 + 0.3 * rng.nextDouble(), hd = 0.15 + 0.25 * rng.nextDouble();
+        double hw = 0.18 + 0.32 * rng.nextDouble(), hh = 0.15 + 0.35 * rng.nextDouble(), hd = 0.18 + 0.27 * rng.nextDouble();
         float[] b = rng.nextDouble() < 0.5 ? new float[]{0.6f + 0.2f * rng.nextFloat(), 0.45f + 0.1f * rng.nextFloat(), 0.25f} : colour(rng, 0.1f, 0.95f);
         Material m = new Material(b, scaled(b, 0.75f), rng.nextDouble() < 0.5 ? Texture.WOOD : Texture.PLAIN, 0.1, (int) rng.nextLong());
         g.box(x, hh, z, hw, hh, hd, yaw, m);
