@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  *
  * <p><b>Layout B</b>: for each folder {@code fg_bg/bg_XXX} (sorted), the image files of
  * fg_bg/bg_XXX, fg_bg_mask/bg_XXX and depth_fg_bg/bg_XXX are paired by sorted order, as in the
- * seed. When every file name ends in a number group (e.g. {@code fg_bg_003_017.jpg} →
- * "003_017"), pairing is by that key instead, which names the unpaired file exactly; otherwise
+ * seed. When every file name ends in number groups (e.g. {@code fg_bg_003_017.jpg} → "3_17",
+ * leading zeros dropped), pairing is by that key instead, which names the unpaired file exactly; otherwise
  * the three listings must have equal lengths. bg_XXX pairs with {@code bg/bg_XXX.jpg}.
  */
 public record DatasetIndex(Path root, Layout layout, List<Entry> entries, List<String> skipped) {
@@ -130,6 +130,14 @@ public record DatasetIndex(Path root, Layout layout, List<Entry> entries, List<S
             if (!Files.isDirectory(d)) throw new DataException("missing folder: " + d);
         }
         Set<String> bgNames = listNames(bgRoot);
+        Set<String> fgDirs = listNames(fgRoot);
+        for (Path partnerRoot : new Path[]{maskRoot, depthRoot}) {
+            for (Path d : sortedChildren(partnerRoot, true)) {
+                if (!fgDirs.contains(d.getFileName().toString())) {
+                    problem(onError, skipped, "unpaired folder: " + d + " has no " + fgRoot.resolve(d.getFileName()));
+                }
+            }
+        }
         List<Entry> out = new ArrayList<>();
         for (Path dir : sortedChildren(fgRoot, true)) {
             String name = dir.getFileName().toString();
@@ -191,7 +199,7 @@ public record DatasetIndex(Path root, Layout layout, List<Entry> entries, List<S
         return false;
     }
 
-    /** Files by their trailing number key ("fg_bg_003_017.jpg" → "003_017"); null if any has none or keys repeat. */
+    /** Files by their trailing number key ("fg_bg_003_017.jpg" → "3_17"); null if any has none or keys repeat. */
     static Map<String, Path> keyed(List<Path> files) {
         Map<String, Path> out = new LinkedHashMap<>();
         for (Path p : files) {
@@ -200,9 +208,14 @@ public record DatasetIndex(Path root, Layout layout, List<Entry> entries, List<S
             if (dot >= 0) n = n.substring(0, dot);
             int i = n.length();
             while (i > 0 && (Character.isDigit(n.charAt(i - 1)) || n.charAt(i - 1) == '_')) i--;
-            String key = n.substring(i);
-            while (key.startsWith("_")) key = key.substring(1);
-            if (key.isEmpty() || !Character.isDigit(key.charAt(0)) || out.put(key, p) != null) return null;
+            // number groups without their leading zeros, so "003_017" and "3_17" pair
+            StringBuilder key = new StringBuilder();
+            for (String g : n.substring(i).split("_")) {
+                if (g.isEmpty()) continue;
+                if (!key.isEmpty()) key.append('_');
+                key.append(g.replaceFirst("^0+(?=.)", ""));
+            }
+            if (key.isEmpty() || out.put(key.toString(), p) != null) return null;
         }
         return out;
     }

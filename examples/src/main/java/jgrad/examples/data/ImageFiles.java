@@ -76,9 +76,6 @@ public final class ImageFiles {
         int bands = r.getNumBands();
         int bits = img.getColorModel().getComponentSize(0);
         float scale = bits == 8 ? 1f : 255f / ((1 << bits) - 1);
-        if (bands < 3 && channels == 3 && bands != 1 && bands != 2) {
-            throw new DataException("cannot decode image " + file + ": unsupported band count " + bands);
-        }
         int[] row = new int[w];
         for (int c = 0; c < channels; c++) {
             int band = bands >= 3 ? c : 0;

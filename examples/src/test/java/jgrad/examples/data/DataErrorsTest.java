@@ -79,6 +79,19 @@ class DataErrorsTest {
     }
 
     @Test
+    void layoutBKeysIgnoreZeroPaddingAndOrphanFoldersAreNamed() throws Exception {
+        TestData.generate(tmp, Layout.B, 2, 2, 16, 2, 1);
+        Path d = tmp.resolve("fg_bg_mask/bg_000");
+        Files.move(d.resolve("fg_bg_mask_000_001.jpg"), d.resolve("mask_0_1.jpg"));
+        DatasetIndex idx = DatasetIndex.scan(tmp, OnError.FAIL);
+        assertEquals("mask_0_1.jpg", idx.entries().get(1).mask().getFileName().toString());
+        assertEquals("fg_bg_000_001.jpg", idx.entries().get(1).fgBg().getFileName().toString());
+        Files.createDirectories(tmp.resolve("depth_fg_bg/bg_009"));
+        var e = assertThrows(DataException.class, () -> DatasetIndex.scan(tmp, OnError.FAIL));
+        assertTrue(e.getMessage().contains("unpaired folder") && e.getMessage().contains("bg_009"), e.getMessage());
+    }
+
+    @Test
     void corruptFileFailsAtLoadNamingIt() throws Exception {
         TestData.generate(tmp, Layout.B, 4, 4, 16, 3, 1);
         Path bad = tmp.resolve("fg_bg_mask/bg_000/fg_bg_mask_000_002.jpg");
