@@ -1,8 +1,12 @@
 package jgrad.examples.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 import jgrad.examples.data.Layout;
 import jgrad.examples.data.SceneGenerator;
@@ -50,17 +54,47 @@ public final class GenerateDataCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
 
+    @Option(names = "--overwrite", description = "Write into a non-empty --out folder, first deleting the dataset folders "
+            + "(bg, fg_bg, ...) and file_map.txt that a previous run left there; other files are kept.")
+    boolean overwrite;
+
+    private static final String[] DATASET_ENTRIES = {"bg", "bg_fg", "bg_fg_mask", "bg_fg_depth_map", "file_map.txt",
+            "fg_bg", "fg_bg_mask", "depth_fg_bg"};
+
+    /** Stale files from an earlier, larger run would be read back as samples: refuse or clear them. */
+    private void prepareOut() throws IOException {
+        if (!Files.isDirectory(out)) return;
+        boolean empty;
+        try (Stream<Path> s = Files.list(out)) {
+            empty = s.findAny().isEmpty();
+        }
+        if (empty) return;
+        if (!overwrite) {
+            throw new IllegalArgumentException("generate-data: " + out + " is not empty; choose another --out or pass --overwrite");
+        }
+        for (String name : DATASET_ENTRIES) {
+            Path p = out.resolve(name);
+            if (!Files.exists(p)) continue;
+            try (Stream<Path> s = Files.walk(p)) {
+                for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
+            }
+        }
+    }
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        prepareOut();
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         var opts = new SceneGenerator.Options(out, Layout.parse(layout), count, size, seed, perBg, t, spp, quality);
         var err = spec.commandLine().getErr();
         long[] last = {0};
+        long start = System.nanoTime();
         SceneGenerator.Progress progress = quiet ? null : (done, total) -> {
             long now = System.nanoTime();
             if (done == total || now - last[0] > 1_000_000_000L) {
                 last[0] = now;
-                err.printf(Locale.ROOT, "\rgenerate-data: %d/%d images", done, total);
+                double sec = (now - start) / 1e9;
+                err.printf(Locale.ROOT, "\rgenerate-data: %d/%d images, %.1f s, %.0f images/s", done, total, sec, done / Math.max(sec, 1e-9));
                 if (done == total) err.println();
                 err.flush();
             }

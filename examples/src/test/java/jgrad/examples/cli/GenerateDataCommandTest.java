@@ -38,6 +38,22 @@ class GenerateDataCommandTest {
     }
 
     @Test
+    void refusesANonEmptyFolderUnlessOverwriting() throws Exception {
+        String[] args = {"generate-data", "--out", tmp.toString(), "--layout", "b", "--count", "4", "--size", "16", "--per-bg", "2", "--quiet"};
+        assertEquals(0, run(args).code());
+        Path keep = tmp.resolve("notes.txt");
+        Files.writeString(keep, "mine");
+        Result again = run(args);
+        assertNotEquals(0, again.code());
+        assertTrue(again.err().contains("not empty") && again.err().contains("--overwrite"), again.err());
+        String[] smaller = {"generate-data", "--out", tmp.toString(), "--layout", "b", "--count", "2", "--size", "16", "--per-bg", "2",
+                "--quiet", "--overwrite"};
+        assertEquals(0, run(smaller).code());
+        assertFalse(Files.exists(tmp.resolve("fg_bg/bg_001")), "the earlier run's second background must be gone");
+        assertTrue(Files.exists(keep), "files that are not part of a dataset are kept");
+    }
+
+    @Test
     void helpAndBadArguments() {
         Result help = run("generate-data", "--help");
         assertEquals(0, help.code());
