@@ -19,7 +19,8 @@ import java.util.List;
  * foreground. Colour may be supersampled (spp × spp rays on a regular sub-grid, averaged) for
  * smooth edges; depth and mask never are, so they are exact at the pixel centre.
  *
- * <p><b>Shading.</b> Lambert: colour = albedo · (ambient + sky·(0.5 + 0.5·n_y) + I·max(0, n·l)·s/(1 + k·r²)),
+ * <p><b>Shading.</b> Lambert: colour = albedo · (ambient + sky·(0.5 + 0.5·n_y) + bounce·(0.5 − 0.5·n_y)
+ * + I·max(0, n·l)·s/(1 + k·r²)),
  * with one point light near the ceiling (s = 0 when a shadow ray from the hit point to the light
  * is blocked by any group, 1 otherwise) and a small camera-side fill term. Albedo comes from the
  * primitive's {@link Material}, which may be a procedural texture of the world position.
@@ -285,6 +286,7 @@ public final class Scene {
     final double fx, fy, fz, ux, uy, uz; // forward and up (right is +x)
     // light
     final double lightX, lightY, lightZ, lightPower, ambient, sky;
+    private static final double BOUNCE = 0.2;
 
     public Scene(double halfWidth, double height, double roomDepth, Material floor, Material ceiling, Material backWall,
                  Material leftWall, Material rightWall, double eyeX, double eyeY, double eyeZ, double pitch, double fovY,
@@ -445,7 +447,8 @@ public final class Scene {
             direct = lightPower * lambert / (1 + 0.04 * dist * dist);
         }
         double fill = 0.15 * Math.max(0, -(nx * dx + ny * dy + nz * dz));
-        double light = ambient + sky * (0.5 + 0.5 * ny) + fill + direct;
+        // hemisphere ambient: light from above plus a dimmer bounce from the floor (lifts the ceiling)
+        double light = ambient + sky * (0.5 + 0.5 * ny) + BOUNCE * (0.5 - 0.5 * ny) + fill + direct;
         for (int c = 0; c < 3; c++) out[c] = (float) (alb[c] * light);
     }
 
