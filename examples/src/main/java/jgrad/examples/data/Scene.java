@@ -326,7 +326,7 @@ public final class Scene {
         float[] rgb = new float[3 * width * height];
         float[] depth = new float[width * height];
         boolean[] fg = new boolean[width * height];
-        Hit hit = new Hit();
+        Hit hit = new Hit(), scratch = new Hit();
         float[] col = new float[3], acc = new float[3], alb = new float[3];
         double tanY = Math.tan(fovY / 2), tanX = tanY * width / height;
         int plane = width * height;
@@ -339,7 +339,7 @@ public final class Scene {
                 depth[i] = (float) (hit.t * (d[0] * fx + d[1] * fy + d[2] * fz));
                 fg[i] = hit.group != null && hit.group.foreground;
                 if (spp <= 1) {
-                    shade(d[0], d[1], d[2], hit, alb, col);
+                    shade(d[0], d[1], d[2], hit, scratch, alb, col);
                     acc[0] = col[0]; acc[1] = col[1]; acc[2] = col[2];
                 } else {
                     acc[0] = acc[1] = acc[2] = 0;
@@ -347,7 +347,7 @@ public final class Scene {
                         for (int sx = 0; sx < spp; sx++) {
                             double[] e = direction((x + (sx + 0.5) / spp) / width, (y + (sy + 0.5) / spp) / height, tanX, tanY);
                             trace(e[0], e[1], e[2], hit);
-                            shade(e[0], e[1], e[2], hit, alb, col);
+                            shade(e[0], e[1], e[2], hit, scratch, alb, col);
                             acc[0] += col[0]; acc[1] += col[1]; acc[2] += col[2];
                         }
                     }
@@ -358,6 +358,21 @@ public final class Scene {
             }
         }
         return new Render(width, height, rgb, depth, fg);
+    }
+
+    /** Pixels whose centre ray first meets a foreground group (the mask area of {@link #render}, without shading). */
+    public int foregroundPixels(int width, int height) {
+        Hit hit = new Hit();
+        double tanY = Math.tan(fovY / 2), tanX = tanY * width / height;
+        int n = 0;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                double[] d = direction((x + 0.5) / width, (y + 0.5) / height, tanX, tanY);
+                trace(d[0], d[1], d[2], hit);
+                if (hit.group != null && hit.group.foreground) n++;
+            }
+        }
+        return n;
     }
 
     /** Unit ray direction through normalised image coordinates (u right, v down, both in [0,1]). */
@@ -412,8 +427,7 @@ public final class Scene {
     }
 
     /** Is anything between the point and the light? */
-    private boolean occluded(double px, double py, double pz, double dx, double dy, double dz, double dist) {
-        Hit scratch = new Hit();
+    private boolean occluded(double px, double py, double pz, double dx, double dy, double dz, double dist, Hit scratch) {
         for (Group g : groups) {
             if (!g.mayHit(px, py, pz, dx, dy, dz, dist)) continue;
             for (Prim p : g.prims) {
@@ -431,7 +445,7 @@ public final class Scene {
         return hit.nz < -0.5 ? backWall : frontWall;
     }
 
-    private void shade(double dx, double dy, double dz, Hit hit, float[] alb, float[] out) {
+    private void shade(double dx, double dy, double dz, Hit hit, Hit scratch, float[] alb, float[] out) {
         double px = eyeX + hit.t * dx, py = eyeY + hit.t * dy, pz = eyeZ + hit.t * dz;
         double nx = hit.nx, ny = hit.ny, nz = hit.nz;
         if (nx * dx + ny * dy + nz * dz > 0) { nx = -nx; ny = -ny; nz = -nz; }
@@ -443,7 +457,7 @@ public final class Scene {
         lx /= dist; ly /= dist; lz /= dist;
         double lambert = Math.max(0, nx * lx + ny * ly + nz * lz);
         double direct = 0;
-        if (lambert > 0 && !occluded(px + nx * 1e-4, py + ny * 1e-4, pz + nz * 1e-4, lx, ly, lz, dist)) {
+        if (lambert > 0 && !occluded(px + nx * 1e-4, py + ny * 1e-4, pz + nz * 1e-4, lx, ly, lz, dist, scratch)) {
             direct = lightPower * lambert / (1 + 0.04 * dist * dist);
         }
         double fill = 0.15 * Math.max(0, -(nx * dx + ny * dy + nz * dz));

@@ -92,22 +92,16 @@ public final class SceneGenerator {
         List<Scene.Render> out = new ArrayList<>();
         for (int k = 0; k < variants; k++) {
             Rng r = bgRng.fork();
-            Scene.Render f = null;
+            Scene scene = null;
             // redraw the foreground (same generator, so still deterministic) while it is hidden
             // behind furniture or too small to see; the last try is kept whatever it shows
             for (int attempt = 0; attempt < MAX_PLACEMENTS; attempt++) {
-                f = room.scene().with(SceneSampler.foreground(room, r)).render(size, size, spp);
-                if (count(f.foreground()) >= MIN_FOREGROUND * size * size) break;
+                scene = room.scene().with(SceneSampler.foreground(room, r));
+                if (scene.foregroundPixels(size, size) >= MIN_FOREGROUND * size * size) break;
             }
-            out.add(f);
+            out.add(scene.render(size, size, spp));
         }
         return new Rendered(bg, out);
-    }
-
-    private static int count(boolean[] b) {
-        int n = 0;
-        for (boolean v : b) if (v) n++;
-        return n;
     }
 
     /** Depth in [0,1], 1 = near: see the class comment. */
