@@ -40,6 +40,14 @@ public record DatasetIndex(Path root, Layout layout, List<Entry> entries, List<S
         return entries.size();
     }
 
+    /** For each sample, the number of its background (0, 1, ... in order of first appearance). */
+    public int[] backgroundGroups() {
+        Map<Path, Integer> ids = new HashMap<>();
+        int[] out = new int[entries.size()];
+        for (int i = 0; i < out.length; i++) out[i] = ids.computeIfAbsent(entries.get(i).bg(), k -> ids.size());
+        return out;
+    }
+
     /** Layout A when {@code file_map.txt} exists, else B when {@code fg_bg/} exists. */
     public static Layout detect(Path root) {
         if (Files.isRegularFile(root.resolve("file_map.txt"))) return Layout.A;

@@ -29,4 +29,30 @@ public record Split(int[] train, int[] validation) {
         Arrays.sort(val);
         return new Split(train, val);
     }
+
+    /**
+     * A split that keeps groups whole: group[i] is sample i's group (e.g. its background, see
+     * {@link DatasetIndex#backgroundGroups()}); the groups are split as {@link #of} splits indices,
+     * and every sample follows its group. No background then appears in both parts, which the
+     * seeds' per-image split allowed.
+     */
+    public static Split grouped(int[] group, double valFraction, long seed) {
+        int nGroups = 0;
+        for (int g : group) {
+            if (g < 0) throw new IllegalArgumentException("Split.grouped: group ids must be >= 0, got " + g);
+            nGroups = Math.max(nGroups, g + 1);
+        }
+        Split byGroup = of(nGroups, valFraction, seed);
+        boolean[] isVal = new boolean[nGroups];
+        for (int g : byGroup.validation()) isVal[g] = true;
+        int nVal = 0;
+        for (int g : group) if (isVal[g]) nVal++;
+        int[] train = new int[group.length - nVal], val = new int[nVal];
+        int t = 0, v = 0;
+        for (int i = 0; i < group.length; i++) {
+            if (isVal[group[i]]) val[v++] = i;
+            else train[t++] = i;
+        }
+        return new Split(train, val);
+    }
 }

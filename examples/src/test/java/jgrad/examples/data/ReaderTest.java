@@ -61,6 +61,7 @@ class ReaderTest {
         assertEquals("fg_bg_001_001.jpg", e.fgBg().getFileName().toString());
         assertEquals("fg_bg_mask_001_001.jpg", e.mask().getFileName().toString());
         assertEquals("depth_fg_bg_001_001.png", e.depth().getFileName().toString());
+        assertArrayEquals(new int[]{0, 0, 0, 1, 1, 1}, ds.index().backgroundGroups());
         Sample s = ds.load(4, null);
         int plane = 32 * 32, ones = 0;
         for (int y = 0; y < 32; y++) {

@@ -25,6 +25,21 @@ class SplitTest {
     }
 
     @Test
+    void groupedSplitKeepsBackgroundsWhole() {
+        int[] group = {0, 0, 0, 1, 1, 2, 2, 2, 2, 3};
+        Split s = Split.grouped(group, 0.5, 3);
+        assertEquals(10, s.train().length + s.validation().length);
+        Set<Integer> trainGroups = new HashSet<>(), valGroups = new HashSet<>();
+        for (int i : s.train()) trainGroups.add(group[i]);
+        for (int i : s.validation()) valGroups.add(group[i]);
+        assertEquals(2, trainGroups.size());
+        assertEquals(2, valGroups.size());
+        trainGroups.retainAll(valGroups);
+        assertTrue(trainGroups.isEmpty(), "a background in both parts: " + trainGroups);
+        assertArrayEquals(s.validation(), Split.grouped(group, 0.5, 3).validation());
+    }
+
+    @Test
     void edgeFractionsAndBadInput() {
         assertEquals(0, Split.of(10, 0, 1).validation().length);
         assertEquals(10, Split.of(10, 1, 1).validation().length);
