@@ -107,17 +107,20 @@ public final class Scene {
             double px = ox - cx, py = oy - cy, pz = oz - cz;
             double lx = cos * px - sin * pz, lz = sin * px + cos * pz;
             double ldx = cos * dx - sin * dz, ldz = sin * dx + cos * dz;
+            // slab test, axis by axis (no arrays: this is the hottest loop of the renderer)
             double t0 = tMin, t1 = tMax;
             int axis = -1;
             double sign = 0;
-            double[] o = {lx, py, lz}, d = {ldx, dy, ldz}, h = {hx, hy, hz};
             for (int a = 0; a < 3; a++) {
-                if (Math.abs(d[a]) < 1e-12) {
-                    if (o[a] < -h[a] || o[a] > h[a]) return Double.POSITIVE_INFINITY;
+                double o = a == 0 ? lx : a == 1 ? py : lz;
+                double d = a == 0 ? ldx : a == 1 ? dy : ldz;
+                double h = a == 0 ? hx : a == 1 ? hy : hz;
+                if (Math.abs(d) < 1e-12) {
+                    if (o < -h || o > h) return Double.POSITIVE_INFINITY;
                     continue;
                 }
-                double inv = 1 / d[a];
-                double ta = (-h[a] - o[a]) * inv, tb = (h[a] - o[a]) * inv;
+                double inv = 1 / d;
+                double ta = (-h - o) * inv, tb = (h - o) * inv;
                 double s = -1;
                 if (ta > tb) { double tmp = ta; ta = tb; tb = tmp; s = 1; }
                 if (ta > t0) { t0 = ta; axis = a; sign = s; }
