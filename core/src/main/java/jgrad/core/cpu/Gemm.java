@@ -130,6 +130,9 @@ public final class Gemm {
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
         checkDims("sgemm", m, n, k);
+        checkMatrix("A", transA ? k : m, transA ? m : k, a, aOff, lda, m, n, k);
+        checkMatrix("B", transB ? n : k, transB ? k : n, b, bOff, ldb, m, n, k);
+        checkMatrix("C", m, n, c, cOff, ldc, m, n, k);
         Strided sa = transA ? new Strided(a, aOff, 1, lda, alpha) : new Strided(a, aOff, lda, 1, alpha);
         Strided sb = transB ? new Strided(b, bOff, 1, ldb) : new Strided(b, bOff, ldb, 1);
         gemm(m, n, k, sa, sb.t(), beta, c, cOff, ldc, true);
@@ -172,6 +175,22 @@ public final class Gemm {
     private static Source shiftRows(Source s, int by) {
         if (by == 0) return s;
         return (dst, dOff, r0, rows, width, k0, kc) -> s.pack(dst, dOff, r0 + by, rows, width, k0, kc);
+    }
+
+    /** A stored rows×cols row-major matrix must have ld ≥ cols and fit in its array. */
+    private static void checkMatrix(String name, int rows, int cols, float[] data, int off, int ld, int m, int n, int k) {
+        String dims = " (m=" + m + ", n=" + n + ", k=" + k + ")";
+        if (data == null) throw new IllegalArgumentException("sgemm: " + name + " is null" + dims);
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException("sgemm: leading dimension of " + name + " is " + ld + " but its stored rows have "
+                    + cols + " columns" + dims);
+        }
+        if (rows == 0 || cols == 0) return;
+        long last = off + (long) (rows - 1) * ld + cols;
+        if (off < 0 || last > data.length) {
+            throw new IllegalArgumentException("sgemm: " + name + " (" + rows + "×" + cols + ", offset " + off + ", leading dimension "
+                    + ld + ") needs " + last + " floats but its array has " + data.length + dims);
+        }
     }
 
     private static void checkDims(String op, int m, int n, int k) {
