@@ -333,12 +333,18 @@ final class Convolution {
                                   int slack) {
         int hp = h + 2 * ph, wp = w + 2 * pw, size = cin * hp * wp + slack;
         float[] xp = scratch(slot, size);
-        Arrays.fill(xp, 0, size, 0f);
+        // only the border is zeroed; the interior is overwritten
         for (int c = 0; c < cin; c++) {
+            int plane = c * hp * wp;
+            Arrays.fill(xp, plane, plane + ph * wp + pw, 0f);
             for (int r = 0; r < h; r++) {
-                System.arraycopy(src, off + (c * h + r) * w, xp, (c * hp + r + ph) * wp + pw, w);
+                int at = plane + (r + ph) * wp + pw;
+                System.arraycopy(src, off + (c * h + r) * w, xp, at, w);
+                Arrays.fill(xp, at + w, Math.min(size, at + w + 2 * pw), 0f);
             }
+            Arrays.fill(xp, Math.min(plane + (h + ph) * wp + pw, plane + hp * wp), plane + hp * wp, 0f);
         }
+        Arrays.fill(xp, cin * hp * wp, size, 0f);
         return xp;
     }
 
