@@ -49,7 +49,7 @@ public final class Gemm {
     /** Columns of B packed per block (a multiple of NR). */
     static final int NC = 3072;
     /** Below this many multiply-adds a product runs on one thread. */
-    static final long PARALLEL_MIN = 1L << 18;
+    static final long PARALLEL_MIN = 1L << 20;
 
     /**
      * Something that can be packed as the left operand of a product: a matrix of some rows ×
