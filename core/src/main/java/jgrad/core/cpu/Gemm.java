@@ -13,8 +13,9 @@ package jgrad.core.cpu;
  * {@link #MR} rows, also k-major. The microkernel multiplies one MR-row panel of A by one
  * NR-column panel of B, holding the MR×NR tile of C in registers over all kc steps, and adds it
  * to C once. The B panel (kc·NR floats) stays in L1, the A block in L2, the B block in L3.
- * Packing moves each element of A n/NC times and each element of B once per block of MC rows
- * (amortised over MC·NR·2 flops per load), so large products are bound by the microkernel's FMAs.
+ * Packing copies each element of B once and each element of A once per block of NC columns; in
+ * the microkernel each loaded B vector feeds MR FMAs and each broadcast A value 2, so large
+ * products are bound by the FMA units.
  *
  * <h2>Operands</h2>
  * An operand is a {@link Source}: something that can pack a block of rows of a matrix into the
@@ -52,8 +53,8 @@ public final class Gemm {
     static final long PARALLEL_MIN = 1L << 20;
 
     /**
-     * Something that can be packed as the left operand of a product: a matrix of some rows ×
-     * some columns (the inner dimension). {@link #pack} writes rows [r0, r0+rows) and columns
+     * An operand of a product: a matrix of some rows × some columns, the columns running along
+     * the inner dimension (A itself, or the transpose of B). {@link #pack} writes rows [r0, r0+rows) and columns
      * [k0, k0+kc) as {@code dst[dOff + k·width + r]} for r &lt; width, with zeros where r ≥ rows.
      */
     public interface Source {
