@@ -244,6 +244,7 @@ final class Convolution {
         for (int i = 0; i < og; i++) dyRows[i] = i * nw;
         int[] colRows = new int[kg];
         for (int k = 0; k < kg; k++) colRows[k] = k * p;
+        java.util.concurrent.ConcurrentSkipListMap<Integer, float[]> partials = new java.util.concurrent.ConcurrentSkipListMap<>();
         eachTaskChunk(g.n * g.groups, (from, to, parallelGemm) -> {
             float[] acc = parallelGemm ? total : new float[total.length];
             for (int t = from; t < to; t++) {
@@ -269,12 +270,13 @@ final class Convolution {
                 for (int i = 0; i < og; i++) dyAt[i] = dyo + (n * g.o + gr * og + i) * p;
                 Gemm.dotRows(og, kg, p, dy, dyAt, col, colRows, acc, gr * og * kg, kg, parallelGemm);
             }
-            if (acc != total) {
-                synchronized (total) {
-                    for (int i = 0; i < acc.length; i++) total[i] += acc[i];
-                }
-            }
+            if (acc != total) partials.put(from, acc);
         });
+        // Add the per-thread partial sums in a fixed order (by first task), never in completion
+        // order, so the weight gradient is bitwise the same on every run.
+        for (float[] acc : partials.values()) {
+            for (int i = 0; i < acc.length; i++) total[i] += acc[i];
+        }
         return Tensor.wrap(total, g.o, cg, g.kh, g.kw);
     }
 
