@@ -7,8 +7,9 @@ import jgrad.core.cpu.Simd;
 import java.util.Arrays;
 
 /**
- * 2-D convolution (cross-correlation, as PyTorch) as matrix products on the packed {@link Gemm},
- * with im2col done inside the GEMM's packing step so the column matrix is never stored whole.
+ * 2-D convolution (cross-correlation, as PyTorch) as matrix products on the packed {@link Gemm}.
+ * The column matrix (im2col) is never stored whole: the GEMM's packing step reads it from the
+ * image.
  *
  * <h2>Math</h2>
  * For sample n and group g (Cg = C/groups input and Og = O/groups output channels), with the
@@ -20,18 +21,34 @@ import java.util.Arrays;
  *   bias grad      ∂b[o]    = Σ_n Σ_p ∂y[n, o, p]
  *   input grad     ∂col     = W[g]ᵀ · ∂y[n, g], then col2im scatter-adds ∂col into ∂x
  * </pre>
- * With stride 1 the input gradient is itself a convolution: ∂x = conv(∂y, W′) where
- * W′[c, o, kh, kw] = W[o, c, kH−1−kh, kW−1−kw], dilation d and padding d·(k−1) − p (which may be
- * negative: the bounds test in the packing handles it). That path reuses the forward kernel and
- * writes ∂x directly, with no column buffer and no scatter.
+ * With stride 1 the input gradient is itself a convolution: ∂x = conv(∂y, W′) with
+ * W′[c, o, kh, kw] = W[o, c, kH−1−kh, kW−1−kw], dilation d and padding d·(k−1) − p.
  *
- * <h2>Data flow</h2>
- * The im2col sources ({@link Columns}) pack panels straight from the (contiguous) image, one
- * kernel tap and one run of output pixels at a time. Work is split across threads by
- * (sample, group) pairs, each running a one-thread GEMM; with fewer pairs than threads the GEMMs
- * themselves are split. The weight gradient accumulates per thread and is summed at the end.
- * Floats are accumulated in registers over blocks of at most 256 products, then added to the
- * output in float.
+ * <h2>Data flow, stride 1 (the common case)</h2>
+ * The image is copied once per (sample, group) into a zero-padded scratch of Hp×Wp and the
+ * output is computed on the "wide" grid of OH rows × Wp columns (the last Wp − OW columns of each
+ * row are discarded when copying out). On that grid row (c, kh, kw) of the column matrix is the
+ * padded image shifted by c·Hp·Wp + kh·dH·Wp + kw·dW, a contiguous slice, so
+ * <ul>
+ *   <li>forward and input gradient pack each B panel with two vector copies per kernel tap
+ *       ({@link Shifted}) and run the 8×32 GEMM microkernel;</li>
+ *   <li>the weight gradient is a product of two matrices both contiguous along the pixels
+ *       (∂y on the wide grid, zeros in the extra columns, and the shifted slices), computed as
+ *       4×4 blocks of dot products ({@link Gemm#dotRows}) with no transposing pack.</li>
+ * </ul>
+ * Extra traffic per (sample, group): the padded copy of the input (Cg·Hp·Wp floats), the output
+ * copy-out, and for the weight gradient a wide copy of ∂y.
+ *
+ * <h2>Data flow, other strides</h2>
+ * {@link Columns} packs panels straight from the image, one kernel tap and one run of output
+ * pixels at a time; the input gradient goes through a per-thread column buffer and col2im.
+ *
+ * <h2>Threads and precision</h2>
+ * Work is split across threads by (sample, group) pairs, each running one-thread products; with
+ * fewer pairs than threads the products themselves are split. The weight gradient accumulates
+ * per thread and is summed at the end. Products accumulate in float registers over blocks of at
+ * most 256 (GEMM) or 1024 (dot products) terms, then add to the output in float. Scratch
+ * buffers are per thread and reused across calls.
  */
 final class Convolution {
     private Convolution() {}
@@ -204,10 +221,11 @@ final class Convolution {
                 int ih = oh * g.sh - g.ph + kh * g.dh;
                 if (ih < 0 || ih >= g.h) continue;
                 int src = r * g.pixels() + oh * g.ow, row = base + ih * g.w;
-                int iw = -g.pw + kw * g.dw;
-                for (int ow = 0; ow < g.ow; ow++, iw += g.sw) {
-                    if (iw >= 0 && iw < g.w) dx[row + iw] += col[src + ow];
-                }
+                int iw = -g.pw + kw * g.dw, sw = g.sw;
+                // valid ow: 0 ≤ iw + ow·sw < W
+                int lo = Math.min(g.ow, iw >= 0 ? 0 : (-iw + sw - 1) / sw);
+                int hi = Math.max(lo, Math.min(g.ow, iw >= g.w ? 0 : (g.w - iw + sw - 1) / sw));
+                for (int ow = lo, at = row + iw + lo * sw; ow < hi; ow++, at += sw) dx[at] += col[src + ow];
             }
         }
     }
@@ -222,6 +240,8 @@ final class Convolution {
         int[] rowOff = wide ? shifts(cg, g.h + 2 * g.ph, wp, g.kh, g.kw, g.dh, g.dw) : null;
         int[] dyRows = new int[og];
         for (int i = 0; i < og; i++) dyRows[i] = i * nw;
+        int[] colRows = new int[kg];
+        for (int k = 0; k < kg; k++) colRows[k] = k * p;
         eachTaskChunk(g.n * g.groups, (from, to, parallelGemm) -> {
             float[] acc = parallelGemm ? total : new float[total.length];
             for (int t = from; t < to; t++) {
@@ -239,10 +259,13 @@ final class Convolution {
                     Gemm.dotRows(og, kg, nw, dyw, dyRows, xp, rowOff, acc, gr * og * kg, kg, parallelGemm);
                     continue;
                 }
-                Gemm.Source a = new Gemm.Strided(dy, dyo + (n * g.o + gr * og) * p, p, 1);
-                Gemm.Source cols = new Columns(xd, xo + (n * g.c + gr * cg) * hw, g.h, g.w, g.kh, g.kw,
-                        g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow, false);
-                Gemm.gemm(og, kg, p, a, cols, 1f, acc, gr * og * kg, kg, parallelGemm);
+                // other strides: the column matrix written out row-major (Kg × P), then dot products
+                float[] col = scratch(WIDE, kg * p);
+                new Columns(xd, xo + (n * g.c + gr * cg) * hw, g.h, g.w, g.kh, g.kw,
+                        g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow, true).pack(col, 0, 0, p, p, 0, kg);
+                int[] dyAt = new int[og];
+                for (int i = 0; i < og; i++) dyAt[i] = dyo + (n * g.o + gr * og + i) * p;
+                Gemm.dotRows(og, kg, p, dy, dyAt, col, colRows, acc, gr * og * kg, kg, parallelGemm);
             }
             if (acc != total) {
                 synchronized (total) {
@@ -339,11 +362,7 @@ final class Convolution {
         @Override
         public void pack(float[] dst, int dOff, int r0, int rows, int width, int k0, int kc) {
             if (pixelRows) {
-                for (int k = 0; k < kc; k++) {
-                    int d = dOff + k * width;
-                    System.arraycopy(xp, shift[k0 + k] + r0, dst, d, rows);
-                    for (int r = rows; r < width; r++) dst[d + r] = 0f;
-                }
+                Gemm.gatherPanel(xp, shift, k0, kc, r0, rows, dst, dOff, width);
             } else {
                 for (int r = 0; r < width; r++) {
                     if (r < rows) {
@@ -459,7 +478,12 @@ final class Convolution {
                         if (hi > lo) System.arraycopy(x, row + ix + lo, dst, d + lo, hi - lo);
                         for (int t = hi; t < run; t++) dst[d + t] = 0f;
                     } else {
-                        for (int t = 0; t < run; t++, ix += sw) dst[d + t] = ix >= 0 && ix < iw ? x[row + ix] : 0f;
+                        // valid t: 0 ≤ ix + t·sw < iw
+                        int lo = Math.min(run, ix >= 0 ? 0 : (-ix + sw - 1) / sw);
+                        int hi = Math.max(lo, Math.min(run, ix >= iw ? 0 : (iw - ix + sw - 1) / sw));
+                        for (int t = 0; t < lo; t++) dst[d + t] = 0f;
+                        for (int t = lo, src = row + ix + lo * sw; t < hi; t++, src += sw) dst[d + t] = x[src];
+                        for (int t = hi; t < run; t++) dst[d + t] = 0f;
                     }
                 }
                 d += run;

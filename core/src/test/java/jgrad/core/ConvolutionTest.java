@@ -111,6 +111,9 @@ class ConvolutionTest {
         // exercises full register tiles, several K blocks and both thread splits
         compareWithReference(new int[]{3, 16, 20, 36}, new int[]{40, 16, 3, 3}, true, p(1, 1), p(1, 1), p(1, 1), 1);
         compareWithReference(new int[]{1, 16, 21, 35}, new int[]{24, 8, 3, 3}, true, p(2, 2), p(1, 1), p(1, 1), 2);
+        // a single (sample, group) pair: the GEMMs and dot products themselves are split across threads
+        compareWithReference(new int[]{1, 16, 24, 40}, new int[]{40, 16, 3, 3}, true, p(1, 1), p(1, 1), p(1, 1), 1);
+        compareWithReference(new int[]{1, 16, 24, 40}, new int[]{40, 16, 3, 3}, false, p(2, 2), p(0, 1), p(1, 1), 1);
     }
 
     @Test

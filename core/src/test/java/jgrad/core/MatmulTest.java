@@ -100,6 +100,16 @@ class MatmulTest {
     }
 
     @Test
+    void expandedOperandsWithZeroStrides() {
+        Tensor col = Tensor.of(new float[]{1, 2, 3}, 3, 1).expand(3, 4);       // every row constant
+        Tensor b = Tensor.of(new float[]{1, 1, 1, 1, 0, 1, 0, 1}, 4, 2);
+        assertArrayEquals(new float[]{2, 4, 4, 8, 6, 12}, col.matmul(b).toArray());
+        Tensor a = rand(22, 5, 4);
+        Tensor bb = Tensor.of(new float[]{1, -1}, 1, 2).expand(4, 2);         // stride 0 along rows
+        assertClose(reference(a, bb, new int[]{5, 2}), a.matmul(bb).toArray(), 1e-5);
+    }
+
+    @Test
     void largeProductMatchesReference() {
         Tensor a = rand(7, 70, 130), b = rand(8, 130, 65);
         assertClose(reference(a, b, new int[]{70, 65}), a.matmul(b).toArray(), 1e-4);

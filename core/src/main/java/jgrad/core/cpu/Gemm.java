@@ -27,6 +27,11 @@ package jgrad.core.cpu;
  * AVX-512: 16 accumulators); otherwise a scalar loop over the same packed panels. Accumulation
  * is in float over at most KC terms per block, then added to C.
  *
+ * <h2>Helpers for implicit operands</h2>
+ * {@link #gatherPanel} packs a panel whose rows are slices of one array (shifted-image im2col);
+ * {@link #dotRows} computes A·Bᵀ for two matrices both contiguous along the contraction
+ * dimension, as blocks of dot products, which needs no transposing pack at all.
+ *
  * <h2>Threads</h2>
  * {@link #sgemm} splits a large product into row blocks (or column blocks when N is wider) across
  * {@link Parallel#THREADS}; {@link #gemmSerial} runs on the calling thread. Packing buffers are
@@ -289,6 +294,23 @@ public final class Gemm {
                 }
             }
         });
+    }
+
+    /**
+     * Packs a B panel whose rows are slices of one array: dst[dOff + k·width + j] =
+     * src[rowOff[k0 + k] + add + j] for j &lt; rows, zero for rows ≤ j &lt; width.
+     */
+    public static void gatherPanel(float[] src, int[] rowOff, int k0, int kc, int add, int rows, float[] dst, int dOff,
+                                   int width) {
+        if (Simd.VECTOR && rows == NR && width == NR) {
+            VectorGemm.gatherPanel(src, rowOff, k0, kc, add, dst, dOff);
+            return;
+        }
+        for (int k = 0; k < kc; k++) {
+            int d = dOff + k * width;
+            System.arraycopy(src, rowOff[k0 + k] + add, dst, d, rows);
+            for (int r = rows; r < width; r++) dst[d + r] = 0f;
+        }
     }
 
     private static int roundUp(int v, int m) {

@@ -9,8 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API microkernel of {@link Gemm}: an {@value Gemm#MR}×NR tile of C, NR being two
  * vectors of the preferred species (32 floats with AVX-512), held in 16 vector registers while
  * kc rank-1 updates stream through: per step two vector loads of the packed B panel, MR scalar
- * broadcasts of the packed A panel and 2·MR fused multiply-adds. Loaded only when the
- * incubator module is present.
+ * broadcasts of the packed A panel and 2·MR fused multiply-adds. Also the 4×4 dot-product block
+ * behind {@link Gemm#dotRows} and the panel copy behind {@link Gemm#gatherPanel}. Loaded only
+ * when the incubator module is present.
+ *
+ * <p>Every vector stays a local inside one method: passing a vector to a helper that is not
+ * inlined makes the JIT box it, which cost a factor of eight here.
  */
 final class VectorGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -192,5 +196,14 @@ final class VectorGemm {
         if (3 < mi && 1 < nj) out[o + 3 * ldo + 1] += s31.reduceLanes(VectorOperators.ADD);
         if (3 < mi && 2 < nj) out[o + 3 * ldo + 2] += s32.reduceLanes(VectorOperators.ADD);
         if (3 < mi && 3 < nj) out[o + 3 * ldo + 3] += s33.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** dst[dOff + k·NR + j] = src[rowOff[k0 + k] + add + j] for k &lt; kc, j &lt; NR: one full B panel. */
+    static void gatherPanel(float[] src, int[] rowOff, int k0, int kc, int add, float[] dst, int dOff) {
+        for (int k = 0; k < kc; k++, dOff += NR) {
+            int o = rowOff[k0 + k] + add;
+            FloatVector.fromArray(S, src, o).intoArray(dst, dOff);
+            FloatVector.fromArray(S, src, o + L).intoArray(dst, dOff + L);
+        }
     }
 }
