@@ -89,13 +89,16 @@ public final class GenerateDataCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         long[] last = {0};
         long start = System.nanoTime();
+        // on a terminal the line is redrawn in place every second; in a log, a full line every 10 s
+        boolean tty = jgrad.nn.train.ProgressBar.isTerminal();
+        long every = tty ? 1_000_000_000L : 10_000_000_000L;
         SceneGenerator.Progress progress = quiet ? null : (done, total) -> {
             long now = System.nanoTime();
-            if (done == total || now - last[0] > 1_000_000_000L) {
+            if (done == total || now - last[0] > every) {
                 last[0] = now;
                 double sec = (now - start) / 1e9;
-                err.printf(Locale.ROOT, "\rgenerate-data: %d/%d images, %.1f s, %.0f images/s", done, total, sec, done / Math.max(sec, 1e-9));
-                if (done == total) err.println();
+                err.printf(Locale.ROOT, "%sgenerate-data: %d/%d images, %.1f s, %.0f images/s%s", tty ? "\r" : "",
+                        done, total, sec, done / Math.max(sec, 1e-9), tty && done < total ? "" : "\n");
                 err.flush();
             }
         };
