@@ -3,7 +3,6 @@ package jgrad.bench;
 import jgrad.core.Rng;
 import jgrad.losses.Loss;
 import jgrad.losses.Losses;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,6 +14,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.ArrayList;
@@ -27,10 +27,11 @@ import java.util.concurrent.TimeUnit;
  * dL/dpred into a preallocated gradient) at the seeds' training shape 128×1×96×96 and at
  * 64×1×512×512 (2^24 elements, far past the caches).
  *
- * <p>Reported: time per call (the primary score, ms/op) and, as the auxiliary counter
- * {@code gigabytes}, the effective bandwidth in GB/s: {@link Loss#bytesPerElement()} × elements
- * per call, i.e. the minimum traffic (read pred and target once, or twice for losses that need a
- * global statistic first, and write the gradient), divided by the time. Compare it with the
+ * <p>Reported: time per call (the primary score, ms/op) and, printed after every iteration, the
+ * effective bandwidth in GB/s: {@link Loss#bytesPerElement()} × elements per call, i.e. the
+ * minimum traffic (read pred and target once, or twice for losses that need a global statistic
+ * first, and write the gradient), divided by the time. (JMH's auxiliary counters were not used:
+ * in average-time mode they are not normalised by time.) Compare it with the
  * machine's measured "read 2, write 1" copy bandwidth (38–45 GB/s on 2 cores of the development
  * machine) taken in the same session.
  *
@@ -42,8 +43,8 @@ import java.util.concurrent.TimeUnit;
  * any registered loss missing from it, and {@code -p loss=NAME} runs any registered loss.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g", "-XX:+UseParallelGC"})
@@ -60,16 +61,21 @@ public class LossBench {
     private float[] pred, target, grad;
     private double bytesPerCall;
 
-    /** Effective traffic, reported by JMH per second of benchmark time: GB/s. */
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    @State(Scope.Thread)
-    public static class Traffic {
-        public double gigabytes;
+    // per-iteration self-timing, for the GB/s line printed after each iteration
+    private long nanos, calls;
 
-        @Setup(Level.Iteration)
-        public void reset() {
-            gigabytes = 0;
-        }
+    @Setup(Level.Iteration)
+    public void resetTiming() {
+        nanos = 0;
+        calls = 0;
+    }
+
+    @TearDown(Level.Iteration)
+    public void reportBandwidth() {
+        if (calls == 0) return;
+        double ms = nanos / 1e6 / calls;
+        System.out.printf("  [%s %s] %.3f ms/call, %.1f GB/s effective (%d B/element)%n", loss, shape, ms,
+                bytesPerCall / (ms * 1e6), fn.bytesPerElement());
     }
 
     @Setup
@@ -101,9 +107,11 @@ public class LossBench {
     }
 
     @Benchmark
-    public double forwardBackward(Traffic traffic) {
+    public double forwardBackward() {
+        long t0 = System.nanoTime();
         double v = fn.forwardBackward(pred, target, dims, grad, 1f, false);
-        traffic.gigabytes += bytesPerCall * 1e-9;
+        nanos += System.nanoTime() - t0;
+        calls++;
         return v;
     }
 }

@@ -8,6 +8,9 @@ import jgrad.core.cpu.Simd;
  * versions in {@link VectorFilters} vectorise along rows.
  */
 final class Filters {
+    /** Spare floats every plane passed to rows/columns needs after its end. */
+    static final int SLACK = 64;
+
     private Filters() {}
 
     /** out[r][j] = Σ_b g[b]·in[r][j + b] for r < rows, j < outW (in rows have inW ≥ outW + |g| − 1). */
@@ -65,5 +68,43 @@ final class Filters {
             p[i] = Sigmoid.of(x[off + i]);
             dp[i] = Sigmoid.derivative(x[off + i]);
         }
+    }
+    /**
+     * The SSIM map of one window from shifted moments (means mx, my of x − kx, y − ky; second
+     * moments mxx, myy, mxy of the shifted images), Ho×Wo row-major. Returns the sum of per-pixel
+     * losses (1 − S, or clamp(1 − S, 0, 1)/2 with clampHalf) and writes u·∂S/∂m'x, u·∂S/∂m'xx,
+     * u·∂S/∂m'xy (u = ∂L/∂S, including invM = 1/M) into da, db, dc at row stride bw, offset by
+     * {@code border} rows and columns. See {@link Ssim} for the formulas.
+     */
+    static double ssimMap(float[] mx, float[] my, float[] mxx, float[] myy, float[] mxy, int ho, int wo,
+                          float kx, float ky, float c1, float c2, boolean clampHalf, float invM,
+                          float[] da, float[] db, float[] dc, int bw, int border) {
+        if (Simd.VECTOR) return VectorFilters.ssimMap(mx, my, mxx, myy, mxy, ho, wo, kx, ky, c1, c2, clampHalf, invM, da, db, dc, bw, border);
+        double sum = 0;
+        for (int i = 0; i < ho; i++) {
+            double rowSum = 0;
+            int ob = (i + border) * bw + border;
+            for (int j = 0; j < wo; j++) {
+                int k = i * wo + j;
+                float sx = mx[k], sy = my[k], ux = sx + kx, uy = sy + ky;
+                float a1 = 2 * ux * uy + c1, a2 = 2 * (mxy[k] - sx * sy) + c2;
+                float b1 = ux * ux + uy * uy + c1, b2 = (mxx[k] - sx * sx) + (myy[k] - sy * sy) + c2;
+                float d = b1 * b2, sv = a1 * a2 / d;
+                float u;
+                if (clampHalf) {
+                    float l = 1 - sv;
+                    rowSum += Math.min(Math.max(l, 0f), 1f) * 0.5f;
+                    u = l >= 0 && l <= 1 ? -0.5f * invM : 0f;
+                } else {
+                    rowSum += 1 - sv;
+                    u = -invM;
+                }
+                da[ob + j] = u * (2 * uy * a2 / d - 2 * ux * sv / b1 + 2 * sx * sv / b2 - 2 * sy * a1 / d);
+                db[ob + j] = u * (-sv / b2);
+                dc[ob + j] = u * (2 * a1 / d);
+            }
+            sum += rowSum;
+        }
+        return sum;
     }
 }

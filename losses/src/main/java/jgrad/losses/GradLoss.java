@@ -1,8 +1,7 @@
 package jgrad.losses;
 
 import jgrad.core.cpu.Parallel;
-
-import java.util.Arrays;
+import jgrad.core.cpu.Simd;
 
 /**
  * Image-gradient loss: the Sobel operators Kx = [[−1,0,1],[−2,0,2],[−1,0,1]]/8 and Ky = Kxᵀ,
@@ -17,7 +16,7 @@ import java.util.Arrays;
  *
  * <p>Fast path, per plane (planes in parallel): σ and σ' once, e on a replicate-padded plane,
  * Gx and Gy and their signs, the adjoint written as a gather over the zero-bordered sign planes,
- * fold, ×σ'. One pass over pred and target, one write of the gradient (12 B/element).
+ * the replicated border rows and columns folded onto the edge pixels, ×σ'. One pass over pred and target, one write of the gradient (12 B/element).
  */
 public final class GradLoss implements Loss {
     private static final double[][] KX = {{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}};
@@ -69,65 +68,77 @@ public final class GradLoss implements Loss {
     @Override
     public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
         int planes = shape[0] * shape[1], h = shape[2], w = shape[3], hw = h * w, n = pred.length;
-        int hp = h + 2, wp = w + 2;
         double[] perPlane = new double[planes];
         float scale = (float) (-weight / (2.0 * n) / 8);
         Parallel.range(planes, 1, (from, to) -> {
-            float[] p = new float[hw], dp = new float[hw];
-            float[] e = new float[hp * wp];
+            int slack = 64;
+            float[] p = new float[hw + slack], dp = new float[hw + slack];
+            float[] e = new float[(h + 2) * (w + 2) + slack];
             // sign planes with a zero border of 2 on every side, so the adjoint needs no bounds checks
-            int sw = w + 4;
-            float[] sx = new float[(h + 4) * sw], sy = new float[(h + 4) * sw];
-            float[] ge = new float[hp * wp];
+            float[] sx = new float[(h + 4) * (w + 4) + slack], sy = new float[(h + 4) * (w + 4) + slack];
+            float[] ge = new float[(h + 2) * (w + 2) + slack];
             for (int pl = from; pl < to; pl++) {
-                int base = pl * hw;
-                Filters.sigmoid(pred, base, p, dp, hw);
-                for (int r = 0; r < hp; r++) {
-                    int sr = clamp(r - 1, h) * w;
-                    for (int c = 0; c < wp; c++) {
-                        int k = sr + clamp(c - 1, w);
-                        e[r * wp + c] = target[base + k] - p[k];
-                    }
-                }
-                double sum = 0;
-                for (int i = 0; i < h; i++) {
-                    float rowSum = 0;
-                    int r0 = i * wp, r1 = r0 + wp, r2 = r1 + wp, so = (i + 2) * sw + 2;
-                    for (int j = 0; j < w; j++) {
-                        // 8·Gx and 8·Gy: [1,2,1] across, central difference along
-                        float gx = (e[r0 + j + 2] - e[r0 + j]) + 2 * (e[r1 + j + 2] - e[r1 + j]) + (e[r2 + j + 2] - e[r2 + j]);
-                        float gy = (e[r2 + j] - e[r0 + j]) + 2 * (e[r2 + j + 1] - e[r0 + j + 1]) + (e[r2 + j + 2] - e[r0 + j + 2]);
-                        rowSum += Math.abs(gx) + Math.abs(gy);
-                        sx[so + j] = Math.signum(gx);
-                        sy[so + j] = Math.signum(gy);
-                    }
-                    sum += rowSum;
-                }
-                perPlane[pl] = sum / 8;
-                // adjoint as a gather: padded (r, c) was read by output (r − a, c − b) with weight K[a][b];
-                // in the sign planes (offset 2) the rows r − a + 2 for a = 2, 1, 0 are o0, o1, o2
-                for (int r = 0; r < hp; r++) {
-                    for (int c = 0; c < wp; c++) {
-                        int o0 = r * sw + c, o1 = o0 + sw, o2 = o1 + sw;
-                        float vx = (sx[o0] - sx[o0 + 2]) + 2 * (sx[o1] - sx[o1 + 2]) + (sx[o2] - sx[o2 + 2]);
-                        float vy = (sy[o0] + 2 * sy[o0 + 1] + sy[o0 + 2]) - (sy[o2] + 2 * sy[o2 + 1] + sy[o2 + 2]);
-                        ge[r * wp + c] = vx + vy;
-                    }
-                }
-                float[] gimg = p; // σ is no longer needed: reuse its plane for the folded gradient
-                Arrays.fill(gimg, 0f);
-                for (int r = 0; r < hp; r++) {
-                    int sr = clamp(r - 1, h) * w;
-                    for (int c = 0; c < wp; c++) gimg[sr + clamp(c - 1, w)] += ge[r * wp + c];
-                }
-                for (int k = 0; k < hw; k++) {
-                    float v = scale * gimg[k] * dp[k];
-                    grad[base + k] = accumulate ? grad[base + k] + v : v;
-                }
+                double s = Simd.VECTOR
+                        ? VectorKernels.sobelPlane(pred, target, pl * hw, h, w, grad, scale, accumulate, p, dp, e, sx, sy, ge)
+                        : planeScalar(pred, target, pl * hw, h, w, grad, scale, accumulate, p, dp, e, sx, sy, ge);
+                perPlane[pl] = s / 8;
             }
         });
         double total = 0;
         for (double v : perPlane) total += v;
         return total / (2.0 * n);
+    }
+
+    /** One plane, scalar: returns Σ |8·Gx| + |8·Gy| and writes scale·(8·Gᵀ sign)·σ' into grad. */
+    private static double planeScalar(float[] pred, float[] target, int base, int h, int w, float[] grad, float scale,
+                                      boolean accumulate, float[] p, float[] dp, float[] e, float[] sx, float[] sy, float[] ge) {
+        int hp = h + 2, wp = w + 2, sw = w + 4;
+        Filters.sigmoid(pred, base, p, dp, h * w);
+        for (int r = 0; r < hp; r++) {
+            int sr = clamp(r - 1, h) * w;
+            for (int c = 0; c < wp; c++) {
+                int k = sr + clamp(c - 1, w);
+                e[r * wp + c] = target[base + k] - p[k];
+            }
+        }
+        double sum = 0;
+        for (int i = 0; i < h; i++) {
+            float rowSum = 0;
+            int r0 = i * wp, r1 = r0 + wp, r2 = r1 + wp, so = (i + 2) * sw + 2;
+            for (int j = 0; j < w; j++) {
+                // 8·Gx and 8·Gy: [1,2,1] across, central difference along
+                float gx = (e[r0 + j + 2] - e[r0 + j]) + 2 * (e[r1 + j + 2] - e[r1 + j]) + (e[r2 + j + 2] - e[r2 + j]);
+                float gy = (e[r2 + j] + 2 * e[r2 + j + 1] + e[r2 + j + 2]) - (e[r0 + j] + 2 * e[r0 + j + 1] + e[r0 + j + 2]);
+                rowSum += Math.abs(gx) + Math.abs(gy);
+                sx[so + j] = Math.signum(gx);
+                sy[so + j] = Math.signum(gy);
+            }
+            sum += rowSum;
+        }
+        // adjoint as a gather: padded (r, c) was read by output (r − a, c − b) with weight K[a][b];
+        // in the sign planes (offset 2) the rows r − a + 2 for a = 2, 1, 0 are o0, o1, o2
+        for (int r = 0; r < hp; r++) {
+            for (int c = 0; c < wp; c++) {
+                int o0 = r * sw + c, o1 = o0 + sw, o2 = o1 + sw;
+                float vx = (sx[o0] - sx[o0 + 2]) + 2 * (sx[o1] - sx[o1 + 2]) + (sx[o2] - sx[o2 + 2]);
+                float vy = (sy[o0] + 2 * sy[o0 + 1] + sy[o0 + 2]) - (sy[o2] + 2 * sy[o2 + 1] + sy[o2 + 2]);
+                ge[r * wp + c] = vx + vy;
+            }
+        }
+        // fold the replicated border rows, then columns, onto the edge pixels
+        for (int c = 0; c < wp; c++) ge[wp + c] += ge[c];
+        for (int c = 0; c < wp; c++) ge[(hp - 2) * wp + c] += ge[(hp - 1) * wp + c];
+        for (int r = 1; r < hp - 1; r++) {
+            ge[r * wp + 1] += ge[r * wp];
+            ge[r * wp + w] += ge[r * wp + w + 1];
+        }
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < w; j++) {
+                float v = scale * ge[(i + 1) * wp + j + 1] * dp[i * w + j];
+                int k = base + i * w + j;
+                grad[k] = accumulate ? grad[k] + v : v;
+            }
+        }
+        return sum;
     }
 }

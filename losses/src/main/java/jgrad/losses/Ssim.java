@@ -173,35 +173,35 @@ public final class Ssim implements Loss {
         Scratch(int h, int w) {
             int max = Arrays.stream(windows).max().getAsInt();
             int p = padding == Padding.REFLECT ? max / 2 : 0;
-            int hp = h + 2 * p, wp = w + 2 * p;
-            int big = (hp + max - 1) * (wp + max - 1);
+            int plane = (h + 2 * p) * (w + 2 * p) + Filters.SLACK;
+            int big = (h + 2 * p + max - 1) * (w + 2 * p + max - 1) + Filters.SLACK;
             x = new float[h * w];
             dx = new float[h * w];
             gimg = new float[h * w];
-            xp = new float[hp * wp];
-            yp = new float[hp * wp];
-            xx = new float[hp * wp];
-            yy = new float[hp * wp];
-            xy = new float[hp * wp];
-            r0 = new float[hp * wp];
-            r1 = new float[hp * wp];
-            r2 = new float[hp * wp];
-            r3 = new float[hp * wp];
-            r4 = new float[hp * wp];
-            mx = new float[hp * wp];
-            my = new float[hp * wp];
-            mxx = new float[hp * wp];
-            myy = new float[hp * wp];
-            mxy = new float[hp * wp];
+            xp = new float[plane];
+            yp = new float[plane];
+            xx = new float[plane];
+            yy = new float[plane];
+            xy = new float[plane];
+            r0 = new float[plane];
+            r1 = new float[plane];
+            r2 = new float[plane];
+            r3 = new float[plane];
+            r4 = new float[plane];
+            mx = new float[plane];
+            my = new float[plane];
+            mxx = new float[plane];
+            myy = new float[plane];
+            mxy = new float[plane];
             da = new float[big];
             db = new float[big];
             dc = new float[big];
             ra = new float[big];
             rb = new float[big];
             rc = new float[big];
-            ga = new float[hp * wp];
-            gb = new float[hp * wp];
-            gc = new float[hp * wp];
+            ga = new float[plane];
+            gb = new float[plane];
+            gc = new float[plane];
         }
     }
 
@@ -254,17 +254,24 @@ public final class Ssim implements Loss {
         }
         float kx = (float) (sx / (h * w)), ky = (float) (sy / (h * w));
         for (int r = 0; r < hp; r++) {
-            int sr = source(r - pad, h) * w;
-            for (int c = 0; c < wp; c++) {
-                int sc = source(c - pad, w);
-                float xv = s.x[sr + sc] - kx, yv = target[base + sr + sc] - ky;
-                int k = r * wp + c;
-                s.xp[k] = xv;
-                s.yp[k] = yv;
-                s.xx[k] = xv * xv;
-                s.yy[k] = yv * yv;
-                s.xy[k] = xv * yv;
+            int src = source(r - pad, h) * w, row = r * wp;
+            for (int c = 0; c < w; c++) {
+                s.xp[row + pad + c] = s.x[src + c] - kx;
+                s.yp[row + pad + c] = target[base + src + c] - ky;
             }
+            for (int c = 0; c < pad; c++) {
+                s.xp[row + c] = s.xp[row + 2 * pad - c];
+                s.yp[row + c] = s.yp[row + 2 * pad - c];
+                s.xp[row + pad + w + c] = s.xp[row + pad + w - 2 - c];
+                s.yp[row + pad + w + c] = s.yp[row + pad + w - 2 - c];
+            }
+        }
+        int np = hp * wp;
+        for (int k = 0; k < np; k++) {
+            float xv = s.xp[k], yv = s.yp[k];
+            s.xx[k] = xv * xv;
+            s.yy[k] = yv * yv;
+            s.xy[k] = xv * yv;
         }
         Filters.rows(s.xp, hp, wp, g, s.r0, wo);
         Filters.rows(s.yp, hp, wp, g, s.r1, wo);
@@ -276,39 +283,16 @@ public final class Ssim implements Loss {
         Filters.columns(s.r2, ho, wo, g, s.mxx);
         Filters.columns(s.r3, ho, wo, g, s.myy);
         Filters.columns(s.r4, ho, wo, g, s.mxy);
-        // map and per-pixel factors, written inside a border of win−1 zeros
+        // map and per-pixel factors, written inside a border of win−1 zeros (which stays zero)
         int bw = wo + 2 * (win - 1), bh = ho + 2 * (win - 1);
-        Arrays.fill(s.da, 0, bh * bw, 0f);
-        Arrays.fill(s.db, 0, bh * bw, 0f);
-        Arrays.fill(s.dc, 0, bh * bw, 0f);
-        float fc1 = (float) c1, fc2 = (float) c2;
-        double sum = 0;
-        for (int i = 0; i < ho; i++) {
-            double rowSum = 0;
-            int ob = (i + win - 1) * bw + win - 1;
-            for (int j = 0; j < wo; j++) {
-                int k = i * wo + j;
-                // mx, my: shifted means; ux, uy: the true means
-                float mx = s.mx[k], my = s.my[k], ux = mx + kx, uy = my + ky;
-                float a1 = 2 * ux * uy + fc1, a2 = 2 * (s.mxy[k] - mx * my) + fc2;
-                float b1 = ux * ux + uy * uy + fc1, b2 = (s.mxx[k] - mx * mx) + (s.myy[k] - my * my) + fc2;
-                float d = b1 * b2, sv = a1 * a2 / d;
-                float u;
-                if (clampHalf) {
-                    float l = 1 - sv;
-                    rowSum += Math.min(Math.max(l, 0f), 1f) * 0.5f;
-                    u = l >= 0 && l <= 1 ? -0.5f : 0f;
-                } else {
-                    rowSum += 1 - sv;
-                    u = -1f;
-                }
-                u *= (float) invM;
-                s.da[ob + j] = u * (2 * uy * a2 / d - 2 * ux * sv / b1 + 2 * mx * sv / b2 - 2 * my * a1 / d);
-                s.db[ob + j] = u * (-sv / b2);
-                s.dc[ob + j] = u * (2 * a1 / d);
-            }
-            sum += rowSum;
+        if (windows.length > 1) {
+            // another window size left its factors at a different stride: clear the border
+            Arrays.fill(s.da, 0, bh * bw, 0f);
+            Arrays.fill(s.db, 0, bh * bw, 0f);
+            Arrays.fill(s.dc, 0, bh * bw, 0f);
         }
+        double sum = Filters.ssimMap(s.mx, s.my, s.mxx, s.myy, s.mxy, ho, wo, kx, ky, (float) c1, (float) c2,
+                clampHalf, (float) invM, s.da, s.db, s.dc, bw, win - 1);
         // adjoint filtering onto the padded plane (hp×wp): valid filtering of the zero-bordered factors
         Filters.rows(s.da, bh, bw, g, s.ra, wp);
         Filters.rows(s.db, bh, bw, g, s.rb, wp);
@@ -316,12 +300,15 @@ public final class Ssim implements Loss {
         Filters.columns(s.ra, hp, wp, g, s.ga);
         Filters.columns(s.rb, hp, wp, g, s.gb);
         Filters.columns(s.rc, hp, wp, g, s.gc);
-        // combine and fold padded positions back onto their sources
+        for (int k = 0; k < np; k++) s.ga[k] += 2 * s.xp[k] * s.gb[k] + s.yp[k] * s.gc[k];
+        // fold padded positions back onto their sources: padded rows map to source rows, and
+        // inside a row the W interior columns map straight, the 2·pad border columns mirror
         for (int r = 0; r < hp; r++) {
-            int sr = source(r - pad, h) * w;
-            for (int c = 0; c < wp; c++) {
-                int k = r * wp + c;
-                s.gimg[sr + source(c - pad, w)] += s.ga[k] + 2 * s.xp[k] * s.gb[k] + s.yp[k] * s.gc[k];
+            int dst = source(r - pad, h) * w, row = r * wp;
+            for (int c = 0; c < w; c++) s.gimg[dst + c] += s.ga[row + pad + c];
+            for (int c = 0; c < pad; c++) {
+                s.gimg[dst + pad - c] += s.ga[row + c];
+                s.gimg[dst + w - 2 - c + 0] += s.ga[row + pad + w + c];
             }
         }
         return sum;

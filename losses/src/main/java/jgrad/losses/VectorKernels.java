@@ -215,4 +215,77 @@ final class VectorKernels {
         }
         return s + Kernels.berhuScalar(x, t, g, i, to, c, scale, acc);
     }
+    /**
+     * One H×W plane of {@link GradLoss}, vectorised along rows: returns Σ |8·Gx| + |8·Gy| and
+     * writes (or adds) scale·(8·Gᵀ sign)·σ'(x) into grad. Scratch: p, dp (h·w), e (padded
+     * (h+2)×(w+2) plus slack), sx, sy ((h+4)×(w+4) plus slack, zero outside the written
+     * interior), ge ((h+2)×(w+2) plus slack). Same steps as the scalar version in GradLoss.
+     */
+    static double sobelPlane(float[] pred, float[] target, int base, int h, int w, float[] grad, float scale, boolean acc,
+                             float[] p, float[] dp, float[] e, float[] sx, float[] sy, float[] ge) {
+        int hp = h + 2, wp = w + 2, sw = w + 4;
+        VectorFilters.sigmoid(pred, base, p, dp, h * w);
+        for (int r = 0; r < hp; r++) {
+            int src = (r == 0 ? 0 : r > h ? h - 1 : r - 1) * w, row = r * wp;
+            for (int c = 0; c < w; c += L) {
+                VectorMask<Float> m = S.indexInRange(c, w);
+                FloatVector.fromArray(S, target, base + src + c, m).sub(FloatVector.fromArray(S, p, src + c, m))
+                        .intoArray(e, row + 1 + c, m);
+            }
+            e[row] = e[row + 1];
+            e[row + w + 1] = e[row + w];
+        }
+        FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S), minus = one.neg();
+        double sum = 0;
+        for (int i = 0; i < h; i++) {
+            int r0 = i * wp, r1 = r0 + wp, r2 = r1 + wp, so = (i + 2) * sw + 2;
+            FloatVector rowSum = zero;
+            for (int j = 0; j < w; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, w);
+                FloatVector a0 = FloatVector.fromArray(S, e, r0 + j), a1 = FloatVector.fromArray(S, e, r0 + j + 1),
+                        a2 = FloatVector.fromArray(S, e, r0 + j + 2);
+                FloatVector b0 = FloatVector.fromArray(S, e, r1 + j), b2 = FloatVector.fromArray(S, e, r1 + j + 2);
+                FloatVector c0 = FloatVector.fromArray(S, e, r2 + j), c1 = FloatVector.fromArray(S, e, r2 + j + 1),
+                        c2 = FloatVector.fromArray(S, e, r2 + j + 2);
+                FloatVector gx = a2.sub(a0).add(b2.sub(b0).mul(2f)).add(c2.sub(c0));
+                FloatVector gy = c0.add(c1.mul(2f)).add(c2).sub(a0.add(a1.mul(2f)).add(a2));
+                rowSum = rowSum.add(gx.abs().add(gy.abs()), m);
+                zero.blend(one, gx.compare(VectorOperators.GT, 0f)).blend(minus, gx.compare(VectorOperators.LT, 0f)).intoArray(sx, so + j, m);
+                zero.blend(one, gy.compare(VectorOperators.GT, 0f)).blend(minus, gy.compare(VectorOperators.LT, 0f)).intoArray(sy, so + j, m);
+            }
+            sum += sumLanes(rowSum);
+        }
+        // adjoint gather (whole vectors past each row's end land in the next row, computed later)
+        for (int r = 0; r < hp; r++) {
+            int o0 = r * sw, o1 = o0 + sw, o2 = o1 + sw;
+            for (int c = 0; c < wp; c += L) {
+                FloatVector vx = FloatVector.fromArray(S, sx, o0 + c).sub(FloatVector.fromArray(S, sx, o0 + c + 2))
+                        .add(FloatVector.fromArray(S, sx, o1 + c).sub(FloatVector.fromArray(S, sx, o1 + c + 2)).mul(2f))
+                        .add(FloatVector.fromArray(S, sx, o2 + c).sub(FloatVector.fromArray(S, sx, o2 + c + 2)));
+                FloatVector vy = FloatVector.fromArray(S, sy, o0 + c).add(FloatVector.fromArray(S, sy, o0 + c + 1).mul(2f))
+                        .add(FloatVector.fromArray(S, sy, o0 + c + 2))
+                        .sub(FloatVector.fromArray(S, sy, o2 + c).add(FloatVector.fromArray(S, sy, o2 + c + 1).mul(2f))
+                                .add(FloatVector.fromArray(S, sy, o2 + c + 2)));
+                vx.add(vy).intoArray(ge, r * wp + c);
+            }
+        }
+        // fold the replicated border rows, then columns, onto the edge pixels
+        int last = (hp - 1) * wp, edge = (hp - 2) * wp;
+        for (int c = 0; c < wp; c++) ge[wp + c] += ge[c];
+        for (int c = 0; c < wp; c++) ge[edge + c] += ge[last + c];
+        for (int r = 1; r < hp - 1; r++) {
+            ge[r * wp + 1] += ge[r * wp];
+            ge[r * wp + w] += ge[r * wp + w + 1];
+        }
+        for (int i = 0; i < h; i++) {
+            int gr = (i + 1) * wp + 1, o = i * w;
+            for (int j = 0; j < w; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, w);
+                FloatVector v = FloatVector.fromArray(S, ge, gr + j, m).mul(FloatVector.fromArray(S, dp, o + j, m)).mul(scale);
+                if (acc) v = v.add(FloatVector.fromArray(S, grad, base + o + j, m));
+                v.intoArray(grad, base + o + j, m);
+            }
+        }
+        return sum;
+    }
 }
