@@ -19,6 +19,8 @@ import jgrad.core.cpu.Simd;
  * the replicated border rows and columns folded onto the edge pixels, ×σ'. One pass over pred and target, one write of the gradient (12 B/element).
  */
 public final class GradLoss implements Loss {
+    /** Rows per task of the vector path: its scratch (about 6 rows' worth per row) stays in L2. */
+    static final int STRIP = 32;
     private static final double[][] KX = {{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}};
 
     @Override
@@ -68,25 +70,27 @@ public final class GradLoss implements Loss {
     @Override
     public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
         int planes = shape[0] * shape[1], h = shape[2], w = shape[3], hw = h * w, n = pred.length;
-        double[] perPlane = new double[planes];
         float scale = (float) (-weight / (2.0 * n) / 8);
-        Parallel.range(planes, 1, (from, to) -> {
-            int slack = 64;
-            float[] p = new float[hw + slack], dp = new float[hw + slack];
-            float[] e = new float[(h + 2) * (w + 2) + slack];
-            // sign planes with a zero border of 2 on every side, so the adjoint needs no bounds checks
-            float[] sx = new float[(h + 4) * (w + 4) + slack], sy = new float[(h + 4) * (w + 4) + slack];
-            float[] ge = new float[(h + 2) * (w + 2) + slack];
-            for (int pl = from; pl < to; pl++) {
-                double s = Simd.VECTOR
-                        ? VectorKernels.sobelPlane(pred, target, pl * hw, h, w, grad, scale, accumulate, p, dp, e, sx, sy, ge)
+        // tasks: (plane, strip of STRIP rows) on the vector path, whole planes on the scalar one
+        int strips = Simd.VECTOR ? (h + STRIP - 1) / STRIP : 1, tasks = planes * strips;
+        double[] partial = new double[tasks];
+        Parallel.range(tasks, 1, (from, to) -> {
+            int slack = 64, rows = Simd.VECTOR ? Math.min(h, STRIP) : h;
+            float[] p = Simd.VECTOR ? null : new float[hw + slack], dp = Simd.VECTOR ? null : new float[hw + slack];
+            float[] e = new float[(rows + 4) * (w + 2) + slack];
+            // sign planes with zero borders, so the adjoint needs no bounds checks
+            float[] sx = new float[(rows + 6) * (w + 4) + slack], sy = new float[(rows + 6) * (w + 4) + slack];
+            float[] ge = new float[(rows + 2) * (w + 2) + slack];
+            for (int k = from; k < to; k++) {
+                int pl = k / strips, i0 = (k % strips) * STRIP;
+                partial[k] = Simd.VECTOR
+                        ? VectorKernels.sobelStrip(pred, target, pl * hw, h, w, i0, Math.min(h, i0 + STRIP), grad, scale, accumulate, e, sx, sy, ge)
                         : planeScalar(pred, target, pl * hw, h, w, grad, scale, accumulate, p, dp, e, sx, sy, ge);
-                perPlane[pl] = s / 8;
             }
         });
         double total = 0;
-        for (double v : perPlane) total += v;
-        return total / (2.0 * n);
+        for (double v : partial) total += v;
+        return total / 8 / (2.0 * n);
     }
 
     /** One plane, scalar: returns Σ |8·Gx| + |8·Gy| and writes scale·(8·Gᵀ sign)·σ' into grad. */

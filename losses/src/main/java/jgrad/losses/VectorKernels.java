@@ -216,29 +216,59 @@ final class VectorKernels {
         return s + Kernels.berhuScalar(x, t, g, i, to, c, scale, acc);
     }
     /**
-     * One H×W plane of {@link GradLoss}, vectorised along rows: returns Σ |8·Gx| + |8·Gy| and
-     * writes (or adds) scale·(8·Gᵀ sign)·σ'(x) into grad. Scratch: p, dp (h·w), e (padded
-     * (h+2)×(w+2) plus slack), sx, sy ((h+4)×(w+4) plus slack, zero outside the written
-     * interior), ge ((h+2)×(w+2) plus slack). Same steps as the scalar version in GradLoss.
+     * Output rows [i0, i1) of one H×W plane of {@link GradLoss}, vectorised along rows: returns
+     * Σ |8·Gx| + |8·Gy| over those rows and writes (or adds) scale·(8·Gᵀ sign)·σ'(x) into their
+     * gradient. Working on strips keeps every intermediate in cache for large images; the strip
+     * recomputes a halo of two rows of e and one of signs. Scratch (reused, with 64 floats slack):
+     * e ≥ (i1−i0+4)·(w+2), sx, sy ≥ (i1−i0+6)·(w+4), ge ≥ (i1−i0+2)·(w+2).
+     *
+     * <p>Local coordinates: sign rows are computed for output rows [s0, s1) = [i0−1, i1+1) ∩ [0, h)
+     * and stored at local row i − s0 + 2 (two zero rows either side, zero columns either side);
+     * they read padded e rows s0 .. s1+1 (local row q is padded row s0 + q, i.e. source row
+     * clamp(s0 + q − 1)); ge holds padded rows [R0, R1), including the replicated border rows
+     * 0 and h+1 when the strip touches them, which are folded onto rows 1 and h.
      */
-    static double sobelPlane(float[] pred, float[] target, int base, int h, int w, float[] grad, float scale, boolean acc,
-                             float[] p, float[] dp, float[] e, float[] sx, float[] sy, float[] ge) {
-        int hp = h + 2, wp = w + 2, sw = w + 4;
-        VectorFilters.sigmoid(pred, base, p, dp, h * w);
-        for (int r = 0; r < hp; r++) {
-            int src = (r == 0 ? 0 : r > h ? h - 1 : r - 1) * w, row = r * wp;
+    static double sobelStrip(float[] pred, float[] target, int base, int h, int w, int i0, int i1, float[] grad, float scale,
+                             boolean acc, float[] e, float[] sx, float[] sy, float[] ge) {
+        // each phase is its own small method, so C2 compiles them early and whole
+        int s0 = Math.max(0, i0 - 1), s1 = Math.min(h, i1 + 1);
+        int R0 = i0 == 0 ? 0 : i0 + 1, R1 = i1 == h ? h + 2 : i1 + 1;
+        sobelErrors(pred, target, base, h, w, s0, s1, e);
+        double sum = sobelSigns(h, w, i0, i1, s0, s1, e, sx, sy);
+        sobelGather(w, s0, R0, R1, sx, sy, ge);
+        sobelFoldAndWrite(pred, base, h, w, i0, i1, R0, grad, scale, acc, ge);
+        return sum;
+    }
+
+    /** e = t − σ(x) on padded rows s0 .. s1+1 (local row q = source row clamp(s0 + q − 1)), replicated columns. */
+    private static void sobelErrors(float[] pred, float[] target, int base, int h, int w, int s0, int s1, float[] e) {
+        int wp = w + 2;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int q = 0; q < s1 - s0 + 2; q++) {
+            int src = base + Math.min(h - 1, Math.max(0, s0 + q - 1)) * w, row = q * wp;
             for (int c = 0; c < w; c += L) {
                 VectorMask<Float> m = S.indexInRange(c, w);
-                FloatVector.fromArray(S, target, base + src + c, m).sub(FloatVector.fromArray(S, p, src + c, m))
-                        .intoArray(e, row + 1 + c, m);
+                FloatVector x = FloatVector.fromArray(S, pred, src + c, m);
+                FloatVector ex = expNegAbs(x), r = one.div(ex.add(1f));
+                FloatVector p = r.blend(ex.mul(r), x.compare(VectorOperators.LT, 0f));
+                FloatVector.fromArray(S, target, src + c, m).sub(p).intoArray(e, row + 1 + c, m);
             }
             e[row] = e[row + 1];
             e[row + w + 1] = e[row + w];
         }
+    }
+
+    /** Signs of 8·Gx, 8·Gy for output rows [s0, s1) at local rows i − s0 + 2; returns Σ|8G| over rows [i0, i1). */
+    private static double sobelSigns(int h, int w, int i0, int i1, int s0, int s1, float[] e, float[] sx, float[] sy) {
+        int wp = w + 2, sw = w + 4, ns = s1 - s0;
+        java.util.Arrays.fill(sx, 0, 2 * sw, 0f);
+        java.util.Arrays.fill(sy, 0, 2 * sw, 0f);
+        java.util.Arrays.fill(sx, (ns + 2) * sw, (ns + 4) * sw, 0f);
+        java.util.Arrays.fill(sy, (ns + 2) * sw, (ns + 4) * sw, 0f);
         FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S), minus = one.neg();
         double sum = 0;
-        for (int i = 0; i < h; i++) {
-            int r0 = i * wp, r1 = r0 + wp, r2 = r1 + wp, so = (i + 2) * sw + 2;
+        for (int i = s0; i < s1; i++) {
+            int r0 = (i - s0) * wp, r1 = r0 + wp, r2 = r1 + wp, so = (i - s0 + 2) * sw + 2;
             FloatVector rowSum = zero;
             for (int j = 0; j < w; j += L) {
                 VectorMask<Float> m = S.indexInRange(j, w);
@@ -253,11 +283,16 @@ final class VectorKernels {
                 zero.blend(one, gx.compare(VectorOperators.GT, 0f)).blend(minus, gx.compare(VectorOperators.LT, 0f)).intoArray(sx, so + j, m);
                 zero.blend(one, gy.compare(VectorOperators.GT, 0f)).blend(minus, gy.compare(VectorOperators.LT, 0f)).intoArray(sy, so + j, m);
             }
-            sum += sumLanes(rowSum);
+            if (i >= i0 && i < i1) sum += sumLanes(rowSum);
         }
-        // adjoint gather (whole vectors past each row's end land in the next row, computed later)
-        for (int r = 0; r < hp; r++) {
-            int o0 = r * sw, o1 = o0 + sw, o2 = o1 + sw;
+        return sum;
+    }
+
+    /** Adjoint gather over padded rows [R0, R1) (whole vectors past a row's end land in the next row). */
+    private static void sobelGather(int w, int s0, int R0, int R1, float[] sx, float[] sy, float[] ge) {
+        int wp = w + 2, sw = w + 4;
+        for (int R = R0; R < R1; R++) {
+            int o0 = (R - s0) * sw, o1 = o0 + sw, o2 = o1 + sw, go = (R - R0) * wp;
             for (int c = 0; c < wp; c += L) {
                 FloatVector vx = FloatVector.fromArray(S, sx, o0 + c).sub(FloatVector.fromArray(S, sx, o0 + c + 2))
                         .add(FloatVector.fromArray(S, sx, o1 + c).sub(FloatVector.fromArray(S, sx, o1 + c + 2)).mul(2f))
@@ -266,26 +301,34 @@ final class VectorKernels {
                         .add(FloatVector.fromArray(S, sy, o0 + c + 2))
                         .sub(FloatVector.fromArray(S, sy, o2 + c).add(FloatVector.fromArray(S, sy, o2 + c + 1).mul(2f))
                                 .add(FloatVector.fromArray(S, sy, o2 + c + 2)));
-                vx.add(vy).intoArray(ge, r * wp + c);
+                vx.add(vy).intoArray(ge, go + c);
             }
         }
-        // fold the replicated border rows, then columns, onto the edge pixels
-        int last = (hp - 1) * wp, edge = (hp - 2) * wp;
-        for (int c = 0; c < wp; c++) ge[wp + c] += ge[c];
-        for (int c = 0; c < wp; c++) ge[edge + c] += ge[last + c];
-        for (int r = 1; r < hp - 1; r++) {
-            ge[r * wp + 1] += ge[r * wp];
-            ge[r * wp + w] += ge[r * wp + w + 1];
+    }
+
+    /** Folds replicated border rows (when in the strip) and columns onto edge pixels; grad rows [i0, i1) = scale·ge·σ'(x). */
+    private static void sobelFoldAndWrite(float[] pred, int base, int h, int w, int i0, int i1, int R0, float[] grad,
+                                          float scale, boolean acc, float[] ge) {
+        int wp = w + 2;
+        if (i0 == 0) for (int c = 0; c < wp; c++) ge[wp + c] += ge[c];
+        if (i1 == h) {
+            int last = (h + 1 - R0) * wp, edge = (h - R0) * wp;
+            for (int c = 0; c < wp; c++) ge[edge + c] += ge[last + c];
         }
-        for (int i = 0; i < h; i++) {
-            int gr = (i + 1) * wp + 1, o = i * w;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int i = i0; i < i1; i++) {
+            int g = (i + 1 - R0) * wp;
+            ge[g + 1] += ge[g];
+            ge[g + w] += ge[g + w + 1];
+            int o = base + i * w;
             for (int j = 0; j < w; j += L) {
                 VectorMask<Float> m = S.indexInRange(j, w);
-                FloatVector v = FloatVector.fromArray(S, ge, gr + j, m).mul(FloatVector.fromArray(S, dp, o + j, m)).mul(scale);
-                if (acc) v = v.add(FloatVector.fromArray(S, grad, base + o + j, m));
-                v.intoArray(grad, base + o + j, m);
+                FloatVector x = FloatVector.fromArray(S, pred, o + j, m);
+                FloatVector ex = expNegAbs(x), r = one.div(ex.add(1f));
+                FloatVector v = FloatVector.fromArray(S, ge, g + 1 + j, m).mul(ex.mul(r).mul(r)).mul(scale);
+                if (acc) v = v.add(FloatVector.fromArray(S, grad, o + j, m));
+                v.intoArray(grad, o + j, m);
             }
         }
-        return sum;
     }
 }
