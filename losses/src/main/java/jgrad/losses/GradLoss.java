@@ -69,6 +69,7 @@ public final class GradLoss implements Loss {
 
     @Override
     public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
+        check(pred, target, shape, grad);
         int planes = shape[0] * shape[1], h = shape[2], w = shape[3], hw = h * w, n = pred.length;
         float scale = (float) (-weight / (2.0 * n) / 8);
         // tasks: (plane, strip of STRIP rows) on the vector path, whole planes on the scalar one

@@ -60,6 +60,7 @@ abstract class OverlapLoss implements Loss {
 
     @Override
     public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
+        check(pred, target, shape, grad);
         int groups = groups(shape);
         Blocks blocks = new Blocks(groups, pred.length / groups);
         double[] partial = new double[blocks.count * 3];

@@ -208,6 +208,7 @@ public final class Ssim implements Loss {
 
     @Override
     public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
+        check(pred, target, shape, grad);
         int images = shape[0] * shape[1], h = shape[2], w = shape[3], hw = h * w;
         float[][] gs = new float[windows.length][];
         double[] invM = new double[windows.length];

@@ -64,6 +64,7 @@ public final class WeightedSum implements Loss {
 
     @Override
     public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
+        check(pred, target, shape, grad);
         double v = 0;
         boolean acc = accumulate;
         for (Term t : terms) {

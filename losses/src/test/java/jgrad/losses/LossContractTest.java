@@ -319,5 +319,8 @@ class LossContractTest {
         assertEquals("dice-b: prediction [1, 1, 2, 3] and target [1, 1, 3, 2] differ in shape", e3.getMessage());
         var e4 = assertThrows(IllegalArgumentException.class, () -> Losses.get("ssim-a").fast(new float[100], new float[100], new int[]{1, 1, 10, 10}));
         assertEquals("ssim-a: images of 10×10 (shape [1, 1, 10, 10]) are smaller than the 11×11 this loss needs", e4.getMessage());
+        var e5 = assertThrows(IllegalArgumentException.class,
+                () -> Losses.get("grad").forwardBackward(new float[6], new float[6], new int[]{1, 1, 2, 3}, new float[5], 1f, false));
+        assertEquals("grad: gradient array has 5 elements, prediction 6", e5.getMessage());
     }
 }
