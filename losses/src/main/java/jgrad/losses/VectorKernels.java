@@ -331,4 +331,50 @@ final class VectorKernels {
             }
         }
     }
+    static void overlapBceStats(float[] x, float[] t, int from, int to, double[] out, int o) {
+        double sp = 0, st = 0, spt = 0, sb = 0;
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        while (i < bound) {
+            int end = Math.min(bound, i + FLUSH);
+            FloatVector ap = FloatVector.zero(S), at = FloatVector.zero(S), apt = FloatVector.zero(S), ab = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, i), tv = FloatVector.fromArray(S, t, i);
+                FloatVector e = expNegAbs(xv);
+                FloatVector r = one.div(e.add(1f));
+                FloatVector p = r.blend(e.mul(r), xv.compare(VectorOperators.LT, 0f));
+                ap = ap.add(p);
+                at = at.add(tv);
+                apt = p.fma(tv, apt);
+                ab = ab.add(xv.max(0f).sub(xv.mul(tv)).add(log1pUnit(e)));
+            }
+            sp += sumLanes(ap);
+            st += sumLanes(at);
+            spt += sumLanes(apt);
+            sb += sumLanes(ab);
+        }
+        out[o] += sp;
+        out[o + 1] += st;
+        out[o + 2] += spt;
+        out[o + 3] += sb;
+        Kernels.overlapBceStatsScalar(x, t, i, to, out, o);
+    }
+
+    static void overlapBceGrad(float[] x, float[] t, float[] g, int from, int to, float a, float b, float cb, boolean acc) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (; i < bound; i += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, i), tv = FloatVector.fromArray(S, t, i);
+            FloatVector e = expNegAbs(xv);
+            FloatVector r = one.div(e.add(1f));
+            FloatVector er = e.mul(r);
+            FloatVector p = r.blend(er, xv.compare(VectorOperators.LT, 0f));
+            FloatVector v = tv.fma(a, b).mul(er.mul(r)).add(p.sub(tv).mul(cb));
+            if (acc) v = v.add(FloatVector.fromArray(S, g, i));
+            v.intoArray(g, i);
+        }
+        Kernels.overlapBceGradScalar(x, t, g, i, to, a, b, cb, acc);
+    }
 }

@@ -284,6 +284,21 @@ class LossContractTest {
         assertNotNull(mismatch(ref, fast.value() * 1.001, fast.grad()));
     }
 
+    @Test
+    void weightedSumsOutsideTheFusedPairsMatchTheirReference() {
+        Rng rng = new Rng(6);
+        int[] shape = {3, 2, 33, 17};
+        float[] pred = logits(rng, numel(shape), 2), target = uniform(rng, numel(shape));
+        for (Loss loss : new Loss[]{
+                new WeightedSum("three", List.of(new WeightedSum.Term(1, new Bce()), new WeightedSum.Term(2, Dice.seedB()),
+                        new WeightedSum.Term(0.5, new Rmse()))),
+                WeightedSum.of("rmse-berhu", 1, new Rmse(), 3, new BerHu()),
+                WeightedSum.of("tversky-bce", 0.5, Tversky.seedB(), 1.5, new Bce())}) {
+            Loss.Result fast = loss.fast(pred, target, shape);
+            assertClose(loss.name(), loss.reference(toDouble(pred), toDouble(target), shape), fast.value(), fast.grad());
+        }
+    }
+
     // ---- registry and argument checks -----------------------------------------------------------
 
     @Test
