@@ -299,6 +299,19 @@ class LossContractTest {
         }
     }
 
+    @Test
+    void gradientLossStripsOfWideImagesMatchTheReference() {
+        // wide images make the vector path split planes into strips of 8 rows (last strips 4 and 1)
+        Loss loss = Losses.get("grad");
+        Rng rng = new Rng(12);
+        for (int[] shape : new int[][]{{1, 1, 20, 2500}, {1, 2, 9, 2600}}) {
+            assertEquals(8, GradLoss.stripRows(shape[2], shape[3]));
+            float[] pred = logits(rng, numel(shape), 2), target = uniform(rng, numel(shape));
+            Loss.Result fast = loss.fast(pred, target, shape);
+            assertClose("grad " + Arrays.toString(shape), loss.reference(toDouble(pred), toDouble(target), shape), fast.value(), fast.grad());
+        }
+    }
+
     // ---- registry and argument checks -----------------------------------------------------------
 
     @Test
