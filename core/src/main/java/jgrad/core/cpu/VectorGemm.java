@@ -104,12 +104,15 @@ final class VectorGemm {
     }
 
     /**
-     * out[o + i·ldo + j] += Σ_(q &lt; len) a[a_i + q] · b[b_j + q] for i &lt; mi, j &lt; nj (at most
-     * 4 each; all four row offsets must be readable for len floats). A 4×4 block of dot products
-     * along contiguous rows: 16 vector accumulators, 8 loads per 16 FMAs, one lane reduction each.
+     * The lane partials of a 4×4 block of dot products along contiguous rows: for each pair (i, j)
+     * of the four a rows and four b rows, lanes[(4i + j)·L + l] = Σ_k a[a_i + kL + l]·b[b_j + kL + l]
+     * over the first vecLen floats (a multiple of L). 16 vector accumulators, 8 loads per 16 FMAs.
+     * The caller adds the lanes in a fixed order and the tail in scalar code: reduceLanes leaves
+     * its order unspecified (interpreted and compiled code round differently), and keeping this
+     * method small and branch-free lets the JIT compile it early and keep it compiled.
      */
-    static void dot4x4(float[] a, int a0, int a1, int a2, int a3, float[] b, int b0, int b1, int b2, int b3,
-                       int len, float[] out, int o, int ldo, int mi, int nj) {
+    static void dot4x4Lanes(float[] a, int a0, int a1, int a2, int a3, float[] b, int b0, int b1, int b2, int b3,
+                            int vecLen, float[] lanes) {
         FloatVector s00 = FloatVector.zero(S);
         FloatVector s01 = FloatVector.zero(S);
         FloatVector s02 = FloatVector.zero(S);
@@ -126,8 +129,7 @@ final class VectorGemm {
         FloatVector s31 = FloatVector.zero(S);
         FloatVector s32 = FloatVector.zero(S);
         FloatVector s33 = FloatVector.zero(S);
-        int q = 0;
-        for (int bound = S.loopBound(len); q < bound; q += L) {
+        for (int q = 0; q < vecLen; q += L) {
             FloatVector x0 = FloatVector.fromArray(S, a, a0 + q);
             FloatVector x1 = FloatVector.fromArray(S, a, a1 + q);
             FloatVector x2 = FloatVector.fromArray(S, a, a2 + q);
@@ -153,49 +155,22 @@ final class VectorGemm {
             s32 = x3.fma(y2, s32);
             s33 = x3.fma(y3, s33);
         }
-        if (q < len) {
-            VectorMask<Float> m = S.indexInRange(q, len);
-            FloatVector x0 = FloatVector.fromArray(S, a, a0 + q, m);
-            FloatVector x1 = FloatVector.fromArray(S, a, a1 + q, m);
-            FloatVector x2 = FloatVector.fromArray(S, a, a2 + q, m);
-            FloatVector x3 = FloatVector.fromArray(S, a, a3 + q, m);
-            FloatVector y0 = FloatVector.fromArray(S, b, b0 + q, m);
-            FloatVector y1 = FloatVector.fromArray(S, b, b1 + q, m);
-            FloatVector y2 = FloatVector.fromArray(S, b, b2 + q, m);
-            FloatVector y3 = FloatVector.fromArray(S, b, b3 + q, m);
-            s00 = x0.fma(y0, s00);
-            s01 = x0.fma(y1, s01);
-            s02 = x0.fma(y2, s02);
-            s03 = x0.fma(y3, s03);
-            s10 = x1.fma(y0, s10);
-            s11 = x1.fma(y1, s11);
-            s12 = x1.fma(y2, s12);
-            s13 = x1.fma(y3, s13);
-            s20 = x2.fma(y0, s20);
-            s21 = x2.fma(y1, s21);
-            s22 = x2.fma(y2, s22);
-            s23 = x2.fma(y3, s23);
-            s30 = x3.fma(y0, s30);
-            s31 = x3.fma(y1, s31);
-            s32 = x3.fma(y2, s32);
-            s33 = x3.fma(y3, s33);
-        }
-        if (0 < mi && 0 < nj) out[o + 0 * ldo + 0] += VectorSimd.sumLanes(s00);
-        if (0 < mi && 1 < nj) out[o + 0 * ldo + 1] += VectorSimd.sumLanes(s01);
-        if (0 < mi && 2 < nj) out[o + 0 * ldo + 2] += VectorSimd.sumLanes(s02);
-        if (0 < mi && 3 < nj) out[o + 0 * ldo + 3] += VectorSimd.sumLanes(s03);
-        if (1 < mi && 0 < nj) out[o + 1 * ldo + 0] += VectorSimd.sumLanes(s10);
-        if (1 < mi && 1 < nj) out[o + 1 * ldo + 1] += VectorSimd.sumLanes(s11);
-        if (1 < mi && 2 < nj) out[o + 1 * ldo + 2] += VectorSimd.sumLanes(s12);
-        if (1 < mi && 3 < nj) out[o + 1 * ldo + 3] += VectorSimd.sumLanes(s13);
-        if (2 < mi && 0 < nj) out[o + 2 * ldo + 0] += VectorSimd.sumLanes(s20);
-        if (2 < mi && 1 < nj) out[o + 2 * ldo + 1] += VectorSimd.sumLanes(s21);
-        if (2 < mi && 2 < nj) out[o + 2 * ldo + 2] += VectorSimd.sumLanes(s22);
-        if (2 < mi && 3 < nj) out[o + 2 * ldo + 3] += VectorSimd.sumLanes(s23);
-        if (3 < mi && 0 < nj) out[o + 3 * ldo + 0] += VectorSimd.sumLanes(s30);
-        if (3 < mi && 1 < nj) out[o + 3 * ldo + 1] += VectorSimd.sumLanes(s31);
-        if (3 < mi && 2 < nj) out[o + 3 * ldo + 2] += VectorSimd.sumLanes(s32);
-        if (3 < mi && 3 < nj) out[o + 3 * ldo + 3] += VectorSimd.sumLanes(s33);
+        s00.intoArray(lanes, 0 * L);
+        s01.intoArray(lanes, 1 * L);
+        s02.intoArray(lanes, 2 * L);
+        s03.intoArray(lanes, 3 * L);
+        s10.intoArray(lanes, 4 * L);
+        s11.intoArray(lanes, 5 * L);
+        s12.intoArray(lanes, 6 * L);
+        s13.intoArray(lanes, 7 * L);
+        s20.intoArray(lanes, 8 * L);
+        s21.intoArray(lanes, 9 * L);
+        s22.intoArray(lanes, 10 * L);
+        s23.intoArray(lanes, 11 * L);
+        s30.intoArray(lanes, 12 * L);
+        s31.intoArray(lanes, 13 * L);
+        s32.intoArray(lanes, 14 * L);
+        s33.intoArray(lanes, 15 * L);
     }
 
     /** dst[dOff + k·NR + j] = src[rowOff[k0 + k] + add + j] for k &lt; kc, j &lt; NR: one full B panel. */

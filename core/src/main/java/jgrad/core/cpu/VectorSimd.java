@@ -3,7 +3,6 @@ package jgrad.core.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import jgrad.core.BinaryOp;
 import jgrad.core.UnaryOp;
@@ -12,17 +11,6 @@ import jgrad.core.UnaryOp;
 final class VectorSimd {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Butterfly partners for {@link #sumLanes}: lane i pairs with lane i xor w. */
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[] BUTTERFLY = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
-
-    static {
-        for (int k = 0; k < BUTTERFLY.length; k++) {
-            int w = 1 << k;
-            BUTTERFLY[k] = VectorShuffle.fromOp(S, i -> i ^ w);
-        }
-    }
-
     private VectorSimd() {}
 
     static void unary(UnaryOp op, float[] x, int xo, float[] y, int yo, int n) {
@@ -140,12 +128,15 @@ final class VectorSimd {
     }
 
     /**
-     * Sum of the lanes in a fixed butterfly order. {@code reduceLanes(ADD)} leaves the order
-     * unspecified, and in practice the interpreter and the JIT-compiled code add in different
-     * orders, so a run's results would depend on when a method got compiled.
+     * Sum of the lanes in lane order, in double. reduceLanes(ADD) leaves the order unspecified,
+     * and interpreted and JIT-compiled code do round differently, so results would depend on when
+     * a method got compiled. Called once per block of 1024 floats, so the store costs nothing.
      */
-    static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> partner : BUTTERFLY) v = v.add(v.rearrange(partner));
-        return v.lane(0);
+    static double sumLanes(FloatVector v) {
+        float[] lanes = new float[L];
+        v.intoArray(lanes, 0);
+        double s = 0;
+        for (float x : lanes) s += x;
+        return s;
     }
 }
