@@ -47,6 +47,7 @@ stamp=$(date -u +%Y%m%dT%H%MZ)
 mkdir -p bench/results
 out="bench/results/peers-$stamp"
 cpu=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)
+grep -qw avx512f /proc/cpuinfo && cpu="$cpu (AVX-512)"
 machine="${cpu:-unknown CPU}, $(nproc) cores, $(free -g 2>/dev/null | awk '/^Mem:/ {print $2 " GiB"}'), $("$JAVA" -version 2>&1 | head -n 1)"
 cmd="bench/run-peers.sh  (JMH_OPTS='$JMH_OPTS')"
 
@@ -59,7 +60,12 @@ else
 fi
 
 # shellcheck disable=SC2086
-"${isolate[@]}" "$JAVA" -jar "$jar" 'jgrad\.bench\.peers\..*' $JMH_OPTS -rf json -rff "$out.json" 2>&1 | tee "$out.log"
+"${isolate[@]}" "$JAVA" -jar "$jar" 'jgrad\.bench\.peers\..*' $JMH_OPTS -rf json -rff "$out.json" 2>&1 | tee "$out.log" \
+  || echo "run-peers.sh: JMH exited with an error (see $out.log); tabulating what it wrote" >&2
+if [ ! -s "$out.json" ]; then
+  echo "run-peers.sh: no results in $out.json" >&2
+  exit 1
+fi
 
 python3 bench/peers_table.py "$out.json" --machine "$machine" --command "$cmd" --threads "$threads" \
   --missed-out "$out.missed" | tee "$out.md"
@@ -73,8 +79,9 @@ if [ "$profile" = 1 ] && [ -s "$out.missed" ]; then
     [ -n "${param:-}" ] && popt=(-p "$param")
     # shellcheck disable=SC2086
     "${isolate[@]}" "$JAVA" -jar "$jar" "jgrad\\.bench\\.peers\\.$bench\$" "${popt[@]}" -f 1 -wi 1 -i 1 -w 2s -r 20s \
-      -prof "jfr:dir=$out-profile/$name" > "$out-profile/$name.log" 2>&1
-    rec=$(find "$out-profile/$name" -name '*.jfr' | head -n 1)
+      -prof "jfr:dir=$out-profile/$name" < /dev/null > "$out-profile/$name.log" 2>&1 \
+      || echo "run-peers.sh: profiling $name failed (see $out-profile/$name.log)" >&2
+    rec=$(find "$out-profile/$name" -name '*.jfr' 2>/dev/null | head -n 1 || true)
     if [ -n "$rec" ]; then
       python3 bench/jfr_top.py "$rec" --top 25 > "$out-profile/$name.txt"
       { echo; echo "#### Profile of $name (JFR, top frames; full list in $out-profile/$name.txt)"; echo; echo '```';
