@@ -284,6 +284,34 @@ class LossContractTest {
         assertNotNull(mismatch(ref, fast.value() * 1.001, fast.grad()));
     }
 
+    @Test
+    void weightedSumsOutsideTheFusedPairsMatchTheirReference() {
+        Rng rng = new Rng(6);
+        int[] shape = {3, 2, 33, 17};
+        float[] pred = logits(rng, numel(shape), 2), target = uniform(rng, numel(shape));
+        for (Loss loss : new Loss[]{
+                new WeightedSum("three", List.of(new WeightedSum.Term(1, new Bce()), new WeightedSum.Term(2, Dice.seedB()),
+                        new WeightedSum.Term(0.5, new Rmse()))),
+                WeightedSum.of("rmse-berhu", 1, new Rmse(), 3, new BerHu()),
+                WeightedSum.of("tversky-bce", 0.5, Tversky.seedB(), 1.5, new Bce())}) {
+            Loss.Result fast = loss.fast(pred, target, shape);
+            assertClose(loss.name(), loss.reference(toDouble(pred), toDouble(target), shape), fast.value(), fast.grad());
+        }
+    }
+
+    @Test
+    void gradientLossStripsOfWideImagesMatchTheReference() {
+        // wide images make the vector path split planes into strips of 8 rows (last strips 4 and 1)
+        Loss loss = Losses.get("grad");
+        Rng rng = new Rng(12);
+        for (int[] shape : new int[][]{{1, 1, 20, 2500}, {1, 2, 9, 2600}}) {
+            assertEquals(8, GradLoss.stripRows(shape[2], shape[3]));
+            float[] pred = logits(rng, numel(shape), 2), target = uniform(rng, numel(shape));
+            Loss.Result fast = loss.fast(pred, target, shape);
+            assertClose("grad " + Arrays.toString(shape), loss.reference(toDouble(pred), toDouble(target), shape), fast.value(), fast.grad());
+        }
+    }
+
     // ---- registry and argument checks -----------------------------------------------------------
 
     @Test
