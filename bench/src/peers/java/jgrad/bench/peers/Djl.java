@@ -15,8 +15,8 @@ import java.util.List;
  * The peer engine: DJL 0.36 with its PyTorch engine (libtorch 2.7.1, CPU, shipped inside
  * {@code pytorch-native-cpu}), used only through its tensor ops and libtorch's autograd.
  *
- * <p>Run conditions, set here before the engine loads and again as {@code -D} flags by every
- * peer benchmark's fork ({@link #JVM_ARGS}):
+ * <p>Run conditions, set here before the engine loads (and {@code -Dai.djl.offline=true}
+ * {@code -Dai.djl.pytorch.num_interop_threads=1} in every peer benchmark's {@code @Fork} flags):
  * <ul>
  *   <li>{@code ai.djl.offline=true}: DJL never downloads; libtorch is unpacked from the
  *       native jar on the class path into the DJL cache folder.</li>
@@ -30,14 +30,6 @@ import java.util.List;
  */
 final class Djl {
     private Djl() {}
-
-    /** JVM flags for the forks of the peer benchmarks (JMH does not pass system properties on). */
-    static final String[] JVM_ARGS = {
-            "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-            "-Xmx6g", "-XX:+UseParallelGC",
-            "-Dai.djl.offline=true",
-            "-Dai.djl.pytorch.num_interop_threads=1",
-    };
 
     private static NDManager base;
 
