@@ -2,6 +2,7 @@
 # Runs jgrad's own CPU benchmarks (conv2d step, SGEMM, every registered loss) with fixed JMH
 # options and writes the JSON result to bench/results/cpu-<host>-<date>.json.
 # Usage: bench/run-cpu.sh [JMH regex ...]   (default: ConvBench GemmBench LossBench)
+# JMH_OPTS overrides the JMH options (default -f 1 -wi 3 -w 2s -i 5 -r 2s).
 # Run it on an otherwise idle machine: JMH numbers from a busy one are noise.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,5 +17,5 @@ benches=("$@")
 [ ${#benches[@]} -gt 0 ] || benches=(ConvBench GemmBench LossBench)
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), JDK $("$JAVA" -version 2>&1 | head -n1)"
 "$JAVA" --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar "${benches[@]}" \
-  -f 1 -wi 3 -w 2s -i 5 -r 2s -rf json -rff "$out"
+  ${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 2s} -rf json -rff "$out" | tee "${out%.json}.log"
 echo "results: $out"
