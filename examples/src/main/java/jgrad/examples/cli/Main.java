@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "jgrad", mixinStandardHelpOptions = true, version = "jgrad 0.1.0",
         description = "A tensor and autodiff engine for Java, and the depth + mask loss comparison built on it.",
         subcommands = {CommandLine.HelpCommand.class,
-                GenerateDataCommand.class})
+                GenerateDataCommand.class,
+                SummaryCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
