@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "A tensor and autodiff engine for Java, and the depth + mask loss comparison built on it.",
         subcommands = {CommandLine.HelpCommand.class,
                 GenerateDataCommand.class,
+                LossCommand.class,
                 SummaryCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

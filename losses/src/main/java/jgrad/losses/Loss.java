@@ -1,0 +1,121 @@
+package jgrad.losses;
+
+import jgrad.core.Autograd;
+import jgrad.core.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * A scalar loss L(pred, target) of logits {@code pred} and targets in [0, 1], both N×C×H×W.
+ *
+ * <p>Every loss has two twins that must agree:
+ * <ul>
+ *   <li>{@link #reference}: plain loops in double, returning L and the exact dL/dpred. It is the
+ *       oracle of the contract test and is itself checked against finite differences.</li>
+ *   <li>{@link #forwardBackward}: the fused CPU path. It computes L and, in the same one or two
+ *       passes over the data, writes {@code weight·dL/dpred} into a gradient array, so no
+ *       intermediate the size of the input is allocated besides that gradient.</li>
+ * </ul>
+ * {@link #apply} puts the fused path into the autodiff graph: the gradient is computed during the
+ * forward and the recorded backward only scales it by the incoming scalar gradient. Gradients with
+ * respect to the target are not provided (targets are data).
+ *
+ * <p>All derivatives are with respect to the logits: a loss on p = σ(x) multiplies its dL/dp by
+ * σ'(x) = σ(x)σ(−x) = e/(1+e)² with e = exp(−|x|), which stays finite for any x.
+ */
+public interface Loss {
+    /** Value and exact gradient of the reference implementation. */
+    record Reference(double value, double[] grad) {}
+
+    /** Value and float32 gradient of the fused path. */
+    record Result(double value, float[] grad) {}
+
+    /** The registry name. */
+    String name();
+
+    /** Plain-loop double-precision value and dL/dpred. */
+    Reference reference(double[] pred, double[] target, int[] shape);
+
+    /**
+     * Fused forward + backward: returns L and writes {@code weight·dL/dpred} into {@code grad}
+     * (adds it when {@code accumulate}, so weighted sums need no temporary). Arrays are row-major
+     * N×C×H×W; {@link #check} must have accepted the shape.
+     */
+    double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate);
+
+    /** Smallest H and W the loss is defined for (SSIM's valid window needs H, W ≥ 11). */
+    default int minSize() {
+        return 1;
+    }
+
+    /**
+     * Bytes the loss must move per element at least: read pred and target once and write the
+     * gradient (12), or read them twice when a global statistic precedes the gradient (20).
+     * Benchmarks report effective bandwidth against this.
+     */
+    default int bytesPerElement() {
+        return 12;
+    }
+
+    /**
+     * The same loss with the quantities it holds constant in its gradient (BerHu's c) fixed at
+     * their values for this input, so finite differences of it test the declared gradient.
+     * Losses without such constants return themselves.
+     */
+    default Loss frozenAt(double[] pred, double[] target, int[] shape) {
+        return this;
+    }
+
+    /** The fused path on arrays, allocating the gradient. */
+    default Result fast(float[] pred, float[] target, int[] shape) {
+        check(pred.length, target.length, shape);
+        float[] grad = new float[pred.length];
+        double v = forwardBackward(pred, target, shape, grad, 1f, false);
+        return new Result(v, grad);
+    }
+
+    /**
+     * L as a 0-d tensor recorded in the autodiff graph (as input {@code pred}); non-contiguous
+     * inputs are packed first.
+     */
+    default Tensor apply(Tensor pred, Tensor target) {
+        int[] shape = pred.dims();
+        if (!Arrays.equals(shape, target.dims())) {
+            throw new IllegalArgumentException(name() + ": prediction " + Arrays.toString(shape)
+                    + " and target " + Arrays.toString(target.dims()) + " differ in shape");
+        }
+        check(pred.numel(), target.numel(), shape);
+        float[] p = packed(pred), t = packed(target);
+        float[] grad = new float[p.length];
+        double v = forwardBackward(p, t, shape, grad, 1f, false);
+        Tensor out = Tensor.scalar((float) v);
+        return Autograd.record(name(), out, g -> new Tensor[]{Tensor.wrap(grad, shape).mul(g)}, pred);
+    }
+
+    /** Argument checks shared by all losses: 4-D, matching element counts, at least minSize(). */
+    default void check(int predLength, int targetLength, int[] shape) {
+        if (shape.length != 4) {
+            throw new IllegalArgumentException(name() + ": expected N×C×H×W inputs, got shape " + Arrays.toString(shape));
+        }
+        long n = 1;
+        for (int d : shape) {
+            if (d <= 0) throw new IllegalArgumentException(name() + ": shape " + Arrays.toString(shape) + " has an empty dimension");
+            n *= d;
+        }
+        if (n != predLength || n != targetLength) {
+            throw new IllegalArgumentException(name() + ": shape " + Arrays.toString(shape) + " has " + n
+                    + " elements but prediction has " + predLength + " and target " + targetLength);
+        }
+        int m = minSize();
+        if (shape[2] < m || shape[3] < m) {
+            throw new IllegalArgumentException(name() + ": images of " + shape[2] + "×" + shape[3] + " (shape "
+                    + Arrays.toString(shape) + ") are smaller than the " + m + "×" + m + " this loss needs");
+        }
+    }
+
+    private static float[] packed(Tensor t) {
+        float[] d = t.data();
+        if (t.isContiguous() && t.offset() == 0 && d.length == t.numel()) return d;
+        return t.toArray();
+    }
+}

@@ -1,0 +1,75 @@
+package jgrad.losses;
+
+import java.util.List;
+
+/**
+ * L = Σ w_k·L_k(pred, target) over terms sharing one prediction and target (bce + 2·dice, ...).
+ * The gradient is Σ w_k·∂L_k/∂pred; the fused path lets each term add its weighted gradient into
+ * the same array, so no per-term gradient is allocated.
+ */
+public final class WeightedSum implements Loss {
+    /** One weighted term. */
+    public record Term(double weight, Loss loss) {}
+
+    private final String name;
+    private final List<Term> terms;
+
+    public WeightedSum(String name, List<Term> terms) {
+        if (terms.isEmpty()) throw new IllegalArgumentException(name + ": a weighted sum needs at least one term");
+        this.name = name;
+        this.terms = List.copyOf(terms);
+    }
+
+    /** w1·a + w2·b. */
+    public static WeightedSum of(String name, double w1, Loss a, double w2, Loss b) {
+        return new WeightedSum(name, List.of(new Term(w1, a), new Term(w2, b)));
+    }
+
+    public List<Term> terms() {
+        return terms;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int minSize() {
+        return terms.stream().mapToInt(t -> t.loss().minSize()).max().orElse(1);
+    }
+
+    @Override
+    public int bytesPerElement() {
+        return terms.stream().mapToInt(t -> t.loss().bytesPerElement()).max().orElse(12);
+    }
+
+    @Override
+    public Loss frozenAt(double[] pred, double[] target, int[] shape) {
+        return new WeightedSum(name, terms.stream().map(t -> new Term(t.weight(), t.loss().frozenAt(pred, target, shape))).toList());
+    }
+
+    @Override
+    public Reference reference(double[] pred, double[] target, int[] shape) {
+        check(pred.length, target.length, shape);
+        double v = 0;
+        double[] g = new double[pred.length];
+        for (Term t : terms) {
+            Reference r = t.loss().reference(pred, target, shape);
+            v += t.weight() * r.value();
+            for (int i = 0; i < g.length; i++) g[i] += t.weight() * r.grad()[i];
+        }
+        return new Reference(v, g);
+    }
+
+    @Override
+    public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
+        double v = 0;
+        boolean acc = accumulate;
+        for (Term t : terms) {
+            v += t.weight() * t.loss().forwardBackward(pred, target, shape, grad, (float) (weight * t.weight()), acc);
+            acc = true;
+        }
+        return v;
+    }
+}
