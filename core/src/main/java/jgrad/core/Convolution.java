@@ -40,8 +40,10 @@ import java.util.Arrays;
  * copy-out, and for the weight gradient a wide copy of ∂y.
  *
  * <h2>Data flow, other strides</h2>
- * {@link Columns} packs panels straight from the image, one kernel tap and one run of output
- * pixels at a time; the input gradient goes through a per-thread column buffer and col2im.
+ * {@link Columns} packs the forward's panels straight from the image, one kernel tap and one run
+ * of output pixels at a time. The weight gradient writes the column matrix out once (Kg × P, per
+ * thread) and takes dot products with the rows of ∂y; the input gradient computes ∂col into a
+ * per-thread buffer and scatter-adds it (col2im).
  *
  * <h2>Threads and precision</h2>
  * Work is split across threads by (sample, group) pairs, each running one-thread products; with
@@ -155,7 +157,7 @@ final class Convolution {
             }
             Gemm.Source a = new Gemm.Strided(w, wo + gr * og * kg, kg, 1);
             Gemm.Source cols = new Columns(x, xo + (n * g.c + gr * cg) * hw, g.h, g.w, g.kh, g.kw,
-                    g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow, true);
+                    g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow);
             Gemm.gemm(og, p, kg, a, cols, b == null ? 0f : 1f, y, yo, p, parallelGemm);
         });
     }
@@ -193,7 +195,7 @@ final class Convolution {
                 int n = t / g.groups, gr = t % g.groups;
                 Gemm.Source a = new Gemm.Strided(wt, gr * cg * kt, kt, 1);
                 Gemm.Source cols = new Columns(dy, dyo + (n * g.o + gr * og) * p, g.oh, g.ow, g.kh, g.kw,
-                        1, 1, pth, ptw, g.dh, g.dw, g.h, g.w, true);
+                        1, 1, pth, ptw, g.dh, g.dw, g.h, g.w);
                 Gemm.gemm(cg, hw, kt, a, cols, 0f, dx, (n * g.c + gr * cg) * hw, hw, parallelGemm);
             });
             return gx;
@@ -242,6 +244,7 @@ final class Convolution {
         for (int i = 0; i < og; i++) dyRows[i] = i * nw;
         int[] colRows = new int[kg];
         for (int k = 0; k < kg; k++) colRows[k] = k * p;
+        java.util.concurrent.ConcurrentSkipListMap<Integer, float[]> partials = new java.util.concurrent.ConcurrentSkipListMap<>();
         eachTaskChunk(g.n * g.groups, (from, to, parallelGemm) -> {
             float[] acc = parallelGemm ? total : new float[total.length];
             for (int t = from; t < to; t++) {
@@ -262,17 +265,18 @@ final class Convolution {
                 // other strides: the column matrix written out row-major (Kg × P), then dot products
                 float[] col = scratch(WIDE, kg * p);
                 new Columns(xd, xo + (n * g.c + gr * cg) * hw, g.h, g.w, g.kh, g.kw,
-                        g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow, true).pack(col, 0, 0, p, p, 0, kg);
+                        g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow).pack(col, 0, 0, p, p, 0, kg);
                 int[] dyAt = new int[og];
                 for (int i = 0; i < og; i++) dyAt[i] = dyo + (n * g.o + gr * og + i) * p;
                 Gemm.dotRows(og, kg, p, dy, dyAt, col, colRows, acc, gr * og * kg, kg, parallelGemm);
             }
-            if (acc != total) {
-                synchronized (total) {
-                    for (int i = 0; i < acc.length; i++) total[i] += acc[i];
-                }
-            }
+            if (acc != total) partials.put(from, acc);
         });
+        // Add the per-thread partial sums in a fixed order (by first task), never in completion
+        // order, so the weight gradient is bitwise the same on every run.
+        for (float[] acc : partials.values()) {
+            for (int i = 0; i < acc.length; i++) total[i] += acc[i];
+        }
         return Tensor.wrap(total, g.o, cg, g.kh, g.kw);
     }
 
@@ -303,7 +307,7 @@ final class Convolution {
         float[] xp = padded(PAD, src, srcOff, cin, h, w, ph, pw, (kw - 1) * dw);
         int[] rowOff = shifts(cin, h + 2 * ph, wp, kh, kw, dh, dw);
         float[] wide = scratch(WIDE, mOut * nw);
-        Gemm.gemm(mOut, nw, rowOff.length, weights, new Shifted(xp, rowOff, true), 0f, wide, 0, nw, parallelGemm);
+        Gemm.gemm(mOut, nw, rowOff.length, weights, new Shifted(xp, rowOff), 0f, wide, 0, nw, parallelGemm);
         for (int m = 0; m < mOut; m++) {
             float add = bias == null ? 0f : bias[bOff + m];
             for (int r = 0; r < oh; r++) {
@@ -333,12 +337,18 @@ final class Convolution {
                                   int slack) {
         int hp = h + 2 * ph, wp = w + 2 * pw, size = cin * hp * wp + slack;
         float[] xp = scratch(slot, size);
-        Arrays.fill(xp, 0, size, 0f);
+        // only the border is zeroed; the interior is overwritten
         for (int c = 0; c < cin; c++) {
+            int plane = c * hp * wp;
+            Arrays.fill(xp, plane, plane + ph * wp + pw, 0f);
             for (int r = 0; r < h; r++) {
-                System.arraycopy(src, off + (c * h + r) * w, xp, (c * hp + r + ph) * wp + pw, w);
+                int at = plane + (r + ph) * wp + pw;
+                System.arraycopy(src, off + (c * h + r) * w, xp, at, w);
+                Arrays.fill(xp, at + w, Math.min(size, at + w + 2 * pw), 0f);
             }
+            Arrays.fill(xp, Math.min(plane + (h + ph) * wp + pw, plane + hp * wp), plane + hp * wp, 0f);
         }
+        Arrays.fill(xp, cin * hp * wp, size, 0f);
         return xp;
     }
 
@@ -355,24 +365,13 @@ final class Convolution {
     }
 
     /**
-     * The column matrix of a stride-1 convolution on the wide grid: col[k, q] = xp[shift[k] + q].
-     * With {@code pixelRows} it is packed as the P × K matrix (rows are pixels), otherwise as K × P.
+     * The column matrix of a stride-1 convolution on the wide grid, col[k, q] = xp[shift[k] + q],
+     * packed as the GEMM's Bᵀ (rows are pixels q, columns are taps k).
      */
-    record Shifted(float[] xp, int[] shift, boolean pixelRows) implements Gemm.Source {
+    record Shifted(float[] xp, int[] shift) implements Gemm.Source {
         @Override
         public void pack(float[] dst, int dOff, int r0, int rows, int width, int k0, int kc) {
-            if (pixelRows) {
-                Gemm.gatherPanel(xp, shift, k0, kc, r0, rows, dst, dOff, width);
-            } else {
-                for (int r = 0; r < width; r++) {
-                    if (r < rows) {
-                        int src = shift[r0 + r] + k0;
-                        for (int k = 0, d = dOff + r; k < kc; k++, d += width) dst[d] = xp[src + k];
-                    } else {
-                        for (int k = 0, d = dOff + r; k < kc; k++, d += width) dst[d] = 0f;
-                    }
-                }
-            }
+            Gemm.gatherPanel(xp, shift, k0, kc, r0, rows, dst, dOff, width);
         }
     }
 
@@ -404,53 +403,27 @@ final class Convolution {
     // ---- im2col packing ------------------------------------------------------------------------
 
     /**
-     * The column matrix of one image group (Cg channels of ih×iw), packed for the GEMM. With
-     * {@code pixelRows} the matrix is P × Kg (rows are output pixels: the forward's Bᵀ), otherwise
-     * Kg × P (rows are kernel taps: the weight gradient's Bᵀ).
+     * The column matrix of one image group (Cg channels of ih×iw) for any stride, packed as the
+     * GEMM's Bᵀ: rows are output pixels, columns are kernel taps. Packing the whole matrix as one
+     * panel of width P writes it out row-major as Kg × P.
      */
     record Columns(float[] x, int off, int ih, int iw, int kh, int kw, int sh, int sw, int ph, int pw,
-                   int dh, int dw, int oh, int ow, boolean pixelRows) implements Gemm.Source {
+                   int dh, int dw, int oh, int ow) implements Gemm.Source {
         @Override
         public void pack(float[] dst, int dOff, int r0, int rows, int width, int k0, int kc) {
+            // one tap per k: a run of `rows` consecutive output pixels
             int taps = kh * kw;
-            if (pixelRows) {
-                // one tap per k: a run of `rows` consecutive output pixels
-                int c = k0 / taps, ky = (k0 % taps) / kw, kx = k0 % kw;
-                int y0 = r0 / ow, x0 = r0 % ow;
-                for (int k = 0; k < kc; k++) {
-                    int d = dOff + k * width;
-                    fill(c, ky, kx, y0, x0, rows, dst, d);
-                    for (int r = rows; r < width; r++) dst[d + r] = 0f;
-                    if (++kx == kw) {
-                        kx = 0;
-                        if (++ky == kh) {
-                            ky = 0;
-                            c++;
-                        }
-                    }
-                }
-            } else {
-                // one tap per row: fill a contiguous run of kc pixels, then interleave it
-                float[] run = RUN.get();
-                if (run.length < kc) {
-                    run = new float[kc];
-                    RUN.set(run);
-                }
-                int c = r0 / taps, ky = (r0 % taps) / kw, kx = r0 % kw;
-                int y0 = k0 / ow, x0 = k0 % ow;
-                for (int r = 0; r < width; r++) {
-                    if (r < rows) {
-                        fill(c, ky, kx, y0, x0, kc, run, 0);
-                        for (int k = 0, d = dOff + r; k < kc; k++, d += width) dst[d] = run[k];
-                        if (++kx == kw) {
-                            kx = 0;
-                            if (++ky == kh) {
-                                ky = 0;
-                                c++;
-                            }
-                        }
-                    } else {
-                        for (int k = 0, d = dOff + r; k < kc; k++, d += width) dst[d] = 0f;
+            int c = k0 / taps, ky = (k0 % taps) / kw, kx = k0 % kw;
+            int y0 = r0 / ow, x0 = r0 % ow;
+            for (int k = 0; k < kc; k++) {
+                int d = dOff + k * width;
+                fill(c, ky, kx, y0, x0, rows, dst, d);
+                for (int r = rows; r < width; r++) dst[d + r] = 0f;
+                if (++kx == kw) {
+                    kx = 0;
+                    if (++ky == kh) {
+                        ky = 0;
+                        c++;
                     }
                 }
             }
@@ -493,6 +466,4 @@ final class Convolution {
             }
         }
     }
-
-    private static final ThreadLocal<float[]> RUN = ThreadLocal.withInitial(() -> new float[256]);
 }

@@ -104,6 +104,8 @@ class ConvolutionTest {
         compareWithReference(new int[]{3, 2, 7, 9}, new int[]{4, 2, 1, 1}, true, p(1, 1), p(1, 2), p(1, 1), 1);
         compareWithReference(new int[]{2, 4, 6, 6}, new int[]{4, 1, 3, 3}, false, p(1, 1), p(0, 0), p(1, 1), 4);
         compareWithReference(new int[]{1, 2, 5, 5}, new int[]{3, 2, 5, 5}, true, p(1, 1), p(0, 0), p(1, 1), 1);
+        compareWithReference(new int[]{2, 3, 6, 7}, new int[]{4, 3, 3, 3}, false, p(1, 1), p(0, 2), p(1, 1), 1);
+        compareWithReference(new int[]{2, 3, 7, 6}, new int[]{4, 3, 2, 3}, true, p(1, 1), p(2, 0), p(1, 2), 1);
     }
 
     @Test

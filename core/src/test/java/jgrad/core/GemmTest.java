@@ -136,6 +136,19 @@ class GemmTest {
     }
 
     @Test
+    void badLeadingDimensionOrShortArrayIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 3, 1f, new float[6], 0, 2, new float[6], 0, 2, 0f, new float[4], 0, 2));
+        assertTrue(e.getMessage().contains("leading dimension of A is 2") && e.getMessage().contains("3 columns"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, true, 2, 2, 3, 1f, new float[6], 0, 3, new float[5], 0, 3, 0f, new float[4], 0, 2));
+        assertTrue(e.getMessage().contains("B (2×3") && e.getMessage().contains("array has 5"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 3, 1f, new float[6], 0, 3, new float[6], 0, 2, 0f, new float[4], 1, 2));
+        assertTrue(e.getMessage().contains("C (2×2, offset 1"), e.getMessage());
+    }
+
+    @Test
     void negativeSizeIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Gemm.sgemm(false, false, -1, 2, 2, 1f, new float[4], 0, 2, new float[4], 0, 2, 0f, new float[4], 0, 2));

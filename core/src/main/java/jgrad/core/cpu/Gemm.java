@@ -13,8 +13,9 @@ package jgrad.core.cpu;
  * {@link #MR} rows, also k-major. The microkernel multiplies one MR-row panel of A by one
  * NR-column panel of B, holding the MR×NR tile of C in registers over all kc steps, and adds it
  * to C once. The B panel (kc·NR floats) stays in L1, the A block in L2, the B block in L3.
- * Packing moves each element of A n/NC times and each element of B once per block of MC rows
- * (amortised over MC·NR·2 flops per load), so large products are bound by the microkernel's FMAs.
+ * Packing copies each element of B once and each element of A once per block of NC columns; in
+ * the microkernel each loaded B vector feeds MR FMAs and each broadcast A value 2, so large
+ * products are bound by the FMA units.
  *
  * <h2>Operands</h2>
  * An operand is a {@link Source}: something that can pack a block of rows of a matrix into the
@@ -49,11 +50,11 @@ public final class Gemm {
     /** Columns of B packed per block (a multiple of NR). */
     static final int NC = 3072;
     /** Below this many multiply-adds a product runs on one thread. */
-    static final long PARALLEL_MIN = 1L << 18;
+    static final long PARALLEL_MIN = 1L << 20;
 
     /**
-     * Something that can be packed as the left operand of a product: a matrix of some rows ×
-     * some columns (the inner dimension). {@link #pack} writes rows [r0, r0+rows) and columns
+     * An operand of a product: a matrix of some rows × some columns, the columns running along
+     * the inner dimension (A itself, or the transpose of B). {@link #pack} writes rows [r0, r0+rows) and columns
      * [k0, k0+kc) as {@code dst[dOff + k·width + r]} for r &lt; width, with zeros where r ≥ rows.
      */
     public interface Source {
@@ -130,6 +131,9 @@ public final class Gemm {
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
         checkDims("sgemm", m, n, k);
+        checkMatrix("A", transA ? k : m, transA ? m : k, a, aOff, lda, m, n, k);
+        checkMatrix("B", transB ? n : k, transB ? k : n, b, bOff, ldb, m, n, k);
+        checkMatrix("C", m, n, c, cOff, ldc, m, n, k);
         Strided sa = transA ? new Strided(a, aOff, 1, lda, alpha) : new Strided(a, aOff, lda, 1, alpha);
         Strided sb = transB ? new Strided(b, bOff, 1, ldb) : new Strided(b, bOff, ldb, 1);
         gemm(m, n, k, sa, sb.t(), beta, c, cOff, ldc, true);
@@ -172,6 +176,22 @@ public final class Gemm {
     private static Source shiftRows(Source s, int by) {
         if (by == 0) return s;
         return (dst, dOff, r0, rows, width, k0, kc) -> s.pack(dst, dOff, r0 + by, rows, width, k0, kc);
+    }
+
+    /** A stored rows×cols row-major matrix must have ld ≥ cols and fit in its array. */
+    private static void checkMatrix(String name, int rows, int cols, float[] data, int off, int ld, int m, int n, int k) {
+        String dims = " (m=" + m + ", n=" + n + ", k=" + k + ")";
+        if (data == null) throw new IllegalArgumentException("sgemm: " + name + " is null" + dims);
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException("sgemm: leading dimension of " + name + " is " + ld + " but its stored rows have "
+                    + cols + " columns" + dims);
+        }
+        if (rows == 0 || cols == 0) return;
+        long last = off + (long) (rows - 1) * ld + cols;
+        if (off < 0 || last > data.length) {
+            throw new IllegalArgumentException("sgemm: " + name + " (" + rows + "×" + cols + ", offset " + off + ", leading dimension "
+                    + ld + ") needs " + last + " floats but its array has " + data.length + dims);
+        }
     }
 
     private static void checkDims(String op, int m, int n, int k) {

@@ -180,22 +180,22 @@ final class VectorGemm {
             s32 = x3.fma(y2, s32);
             s33 = x3.fma(y3, s33);
         }
-        if (0 < mi && 0 < nj) out[o + 0 * ldo + 0] += s00.reduceLanes(VectorOperators.ADD);
-        if (0 < mi && 1 < nj) out[o + 0 * ldo + 1] += s01.reduceLanes(VectorOperators.ADD);
-        if (0 < mi && 2 < nj) out[o + 0 * ldo + 2] += s02.reduceLanes(VectorOperators.ADD);
-        if (0 < mi && 3 < nj) out[o + 0 * ldo + 3] += s03.reduceLanes(VectorOperators.ADD);
-        if (1 < mi && 0 < nj) out[o + 1 * ldo + 0] += s10.reduceLanes(VectorOperators.ADD);
-        if (1 < mi && 1 < nj) out[o + 1 * ldo + 1] += s11.reduceLanes(VectorOperators.ADD);
-        if (1 < mi && 2 < nj) out[o + 1 * ldo + 2] += s12.reduceLanes(VectorOperators.ADD);
-        if (1 < mi && 3 < nj) out[o + 1 * ldo + 3] += s13.reduceLanes(VectorOperators.ADD);
-        if (2 < mi && 0 < nj) out[o + 2 * ldo + 0] += s20.reduceLanes(VectorOperators.ADD);
-        if (2 < mi && 1 < nj) out[o + 2 * ldo + 1] += s21.reduceLanes(VectorOperators.ADD);
-        if (2 < mi && 2 < nj) out[o + 2 * ldo + 2] += s22.reduceLanes(VectorOperators.ADD);
-        if (2 < mi && 3 < nj) out[o + 2 * ldo + 3] += s23.reduceLanes(VectorOperators.ADD);
-        if (3 < mi && 0 < nj) out[o + 3 * ldo + 0] += s30.reduceLanes(VectorOperators.ADD);
-        if (3 < mi && 1 < nj) out[o + 3 * ldo + 1] += s31.reduceLanes(VectorOperators.ADD);
-        if (3 < mi && 2 < nj) out[o + 3 * ldo + 2] += s32.reduceLanes(VectorOperators.ADD);
-        if (3 < mi && 3 < nj) out[o + 3 * ldo + 3] += s33.reduceLanes(VectorOperators.ADD);
+        if (0 < mi && 0 < nj) out[o + 0 * ldo + 0] += VectorSimd.sumLanes(s00);
+        if (0 < mi && 1 < nj) out[o + 0 * ldo + 1] += VectorSimd.sumLanes(s01);
+        if (0 < mi && 2 < nj) out[o + 0 * ldo + 2] += VectorSimd.sumLanes(s02);
+        if (0 < mi && 3 < nj) out[o + 0 * ldo + 3] += VectorSimd.sumLanes(s03);
+        if (1 < mi && 0 < nj) out[o + 1 * ldo + 0] += VectorSimd.sumLanes(s10);
+        if (1 < mi && 1 < nj) out[o + 1 * ldo + 1] += VectorSimd.sumLanes(s11);
+        if (1 < mi && 2 < nj) out[o + 1 * ldo + 2] += VectorSimd.sumLanes(s12);
+        if (1 < mi && 3 < nj) out[o + 1 * ldo + 3] += VectorSimd.sumLanes(s13);
+        if (2 < mi && 0 < nj) out[o + 2 * ldo + 0] += VectorSimd.sumLanes(s20);
+        if (2 < mi && 1 < nj) out[o + 2 * ldo + 1] += VectorSimd.sumLanes(s21);
+        if (2 < mi && 2 < nj) out[o + 2 * ldo + 2] += VectorSimd.sumLanes(s22);
+        if (2 < mi && 3 < nj) out[o + 2 * ldo + 3] += VectorSimd.sumLanes(s23);
+        if (3 < mi && 0 < nj) out[o + 3 * ldo + 0] += VectorSimd.sumLanes(s30);
+        if (3 < mi && 1 < nj) out[o + 3 * ldo + 1] += VectorSimd.sumLanes(s31);
+        if (3 < mi && 2 < nj) out[o + 3 * ldo + 2] += VectorSimd.sumLanes(s32);
+        if (3 < mi && 3 < nj) out[o + 3 * ldo + 3] += VectorSimd.sumLanes(s33);
     }
 
     /** dst[dOff + k·NR + j] = src[rowOff[k0 + k] + add + j] for k &lt; kc, j &lt; NR: one full B panel. */

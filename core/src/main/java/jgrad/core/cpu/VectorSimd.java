@@ -3,6 +3,7 @@ package jgrad.core.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import jgrad.core.BinaryOp;
 import jgrad.core.UnaryOp;
@@ -11,6 +12,16 @@ import jgrad.core.UnaryOp;
 final class VectorSimd {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Butterfly partners for {@link #sumLanes}: lane i pairs with lane i xor w. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] BUTTERFLY = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+
+    static {
+        for (int k = 0; k < BUTTERFLY.length; k++) {
+            int w = 1 << k;
+            BUTTERFLY[k] = VectorShuffle.fromOp(S, i -> i ^ w);
+        }
+    }
 
     private VectorSimd() {}
 
@@ -121,10 +132,20 @@ final class VectorSimd {
                 a3 = a3.add(FloatVector.fromArray(S, x, o + i + 3 * L));
             }
             for (; i + L <= end; i += L) a0 = a0.add(FloatVector.fromArray(S, x, o + i));
-            double block = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+            double block = sumLanes(a0.add(a1).add(a2.add(a3)));
             for (; i < end; i++) block += x[o + i];
             total += block;
         }
         return total;
+    }
+
+    /**
+     * Sum of the lanes in a fixed butterfly order. {@code reduceLanes(ADD)} leaves the order
+     * unspecified, and in practice the interpreter and the JIT-compiled code add in different
+     * orders, so a run's results would depend on when a method got compiled.
+     */
+    static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> partner : BUTTERFLY) v = v.add(v.rearrange(partner));
+        return v.lane(0);
     }
 }
