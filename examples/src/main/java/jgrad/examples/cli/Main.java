@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class,
                 GenerateDataCommand.class,
                 LossCommand.class,
-                SummaryCommand.class})
+                SummaryCommand.class,
+                CompareLossesCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
