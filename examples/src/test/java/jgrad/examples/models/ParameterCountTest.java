@@ -85,6 +85,24 @@ class ParameterCountTest {
         assertEquals(List.of(896L, 64L, 896L, 64L, 2_080L, 18_496L, 128L, 36_928L, 128L, 65L), perLayer);
     }
 
+    /** The state dict keys PyTorch gives seed A's MaskNet, so its weights load strictly. */
+    @Test
+    void maskNetStateDictHasPyTorchsNames() {
+        List<String> expected = new ArrayList<>();
+        String[] bn = {"weight", "bias", "running_mean", "running_var", "num_batches_tracked"};
+        for (String block : new String[]{"prep_block_1", "prep_block_2"}) {
+            expected.add(block + ".0.weight");
+            expected.add(block + ".0.bias");
+            for (String b : bn) expected.add(block + ".2." + b);
+        }
+        expected.addAll(List.of("convblock1.0.weight", "convblock1.0.bias", "convblock1.1.weight", "convblock1.1.bias"));
+        for (String b : bn) expected.add("convblock1.3." + b);
+        expected.addAll(List.of("convblock2.0.weight", "convblock2.0.bias"));
+        for (String b : bn) expected.add("convblock2.2." + b);
+        expected.addAll(List.of("convblock3.0.weight", "convblock3.0.bias"));
+        assertEquals(expected, new ArrayList<>(new MaskNet().stateDict().keySet()));
+    }
+
     @Test
     void smallWidthsFollowTheSameArchitecture() {
         // MaskNet: 56w² + 75w + 1
