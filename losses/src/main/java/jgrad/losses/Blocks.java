@@ -11,7 +11,10 @@ import jgrad.core.cpu.Parallel;
  * sums are combined in block order, so reductions are bit-for-bit repeatable run to run.
  */
 final class Blocks {
-    /** 16 K floats: 64 KiB of each input, so a block's second pass can still find it in L2. */
+    /**
+     * 16 K floats (64 KiB of each input): large enough that per-block overhead vanishes, small
+     * enough that even one 96×96 image split over the cores keeps both busy.
+     */
     static final int SIZE = 1 << 14;
 
     /** Body over one block: elements [from, to) of group {@code group}, block index {@code block}. */

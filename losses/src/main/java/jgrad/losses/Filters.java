@@ -15,11 +15,18 @@ final class Filters {
 
     /** out[r][j] = Σ_b g[b]·in[r][j + b] for r < rows, j < outW (in rows have inW ≥ outW + |g| − 1). */
     static void rows(float[] in, int rows, int inW, float[] g, float[] out, int outW) {
-        if (Simd.VECTOR) {
+        if (Simd.VECTOR && symmetric(g)) {
             VectorFilters.rows(in, rows, inW, g, out, outW);
             return;
         }
         rowsScalar(in, 0, rows, inW, g, out, outW, 0);
+    }
+
+    /** Odd length and g[b] = g[w−1−b]: what the vector versions assume. */
+    static boolean symmetric(float[] g) {
+        if (g.length % 2 == 0) return false;
+        for (int b = 0; b < g.length / 2; b++) if (g[b] != g[g.length - 1 - b]) return false;
+        return true;
     }
 
     static void rowsScalar(float[] in, int r0, int r1, int inW, float[] g, float[] out, int outW, int j0) {
@@ -36,7 +43,7 @@ final class Filters {
 
     /** out[i][j] = Σ_a g[a]·in[i + a][j] for i < outRows, j < width. */
     static void columns(float[] in, int outRows, int width, float[] g, float[] out) {
-        if (Simd.VECTOR) {
+        if (Simd.VECTOR && symmetric(g)) {
             VectorFilters.columns(in, outRows, width, g, out);
             return;
         }

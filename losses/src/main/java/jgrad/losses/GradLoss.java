@@ -19,8 +19,14 @@ import jgrad.core.cpu.Simd;
  * the replicated border rows and columns folded onto the edge pixels, ×σ'. One pass over pred and target, one write of the gradient (12 B/element).
  */
 public final class GradLoss implements Loss {
-    /** Rows per task of the vector path: its scratch (about 6 rows' worth per row) stays in L2. */
-    static final int STRIP = 32;
+    /**
+     * Rows per task of the vector path: its scratch holds about six floats per pixel of the
+     * strip, so a strip of 20 000 / W rows (at least 8) keeps it near 480 KiB, inside L2; small
+     * images (96×96) run as one strip per plane and pay no halo.
+     */
+    static int stripRows(int h, int w) {
+        return Math.max(1, Math.min(h, Math.max(8, 20_000 / w)));
+    }
     private static final double[][] KX = {{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}};
 
     @Override
@@ -69,22 +75,23 @@ public final class GradLoss implements Loss {
 
     @Override
     public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
+        check(pred, target, shape, grad);
         int planes = shape[0] * shape[1], h = shape[2], w = shape[3], hw = h * w, n = pred.length;
         float scale = (float) (-weight / (2.0 * n) / 8);
-        // tasks: (plane, strip of STRIP rows) on the vector path, whole planes on the scalar one
-        int strips = Simd.VECTOR ? (h + STRIP - 1) / STRIP : 1, tasks = planes * strips;
+        // tasks: (plane, strip of rows) on the vector path, whole planes on the scalar one
+        int strip = Simd.VECTOR ? stripRows(h, w) : h, strips = (h + strip - 1) / strip, tasks = planes * strips;
         double[] partial = new double[tasks];
         Parallel.range(tasks, 1, (from, to) -> {
-            int slack = 64, rows = Simd.VECTOR ? Math.min(h, STRIP) : h;
-            float[] p = Simd.VECTOR ? null : new float[hw + slack], dp = Simd.VECTOR ? null : new float[hw + slack];
+            int slack = 64, rows = strip;
+            float[] p = Simd.VECTOR ? null : new float[hw + slack], dp = new float[rows * w + slack];
             float[] e = new float[(rows + 4) * (w + 2) + slack];
             // sign planes with zero borders, so the adjoint needs no bounds checks
             float[] sx = new float[(rows + 6) * (w + 4) + slack], sy = new float[(rows + 6) * (w + 4) + slack];
             float[] ge = new float[(rows + 2) * (w + 2) + slack];
             for (int k = from; k < to; k++) {
-                int pl = k / strips, i0 = (k % strips) * STRIP;
+                int pl = k / strips, i0 = (k % strips) * strip;
                 partial[k] = Simd.VECTOR
-                        ? VectorKernels.sobelStrip(pred, target, pl * hw, h, w, i0, Math.min(h, i0 + STRIP), grad, scale, accumulate, e, sx, sy, ge)
+                        ? VectorKernels.sobelStrip(pred, target, pl * hw, h, w, i0, Math.min(h, i0 + strip), grad, scale, accumulate, e, sx, sy, ge, dp)
                         : planeScalar(pred, target, pl * hw, h, w, grad, scale, accumulate, p, dp, e, sx, sy, ge);
             }
         });

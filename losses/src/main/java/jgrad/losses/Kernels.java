@@ -130,4 +130,40 @@ final class Kernels {
         }
         return s;
     }
+    /** out[o..o+4) += (Σp, Σt, Σp·t, Σ bce terms): {@link #overlapStats} and {@link #bce}'s value in one pass. */
+    static void overlapBceStats(float[] x, float[] t, int from, int to, double[] out, int o) {
+        if (Simd.VECTOR) VectorKernels.overlapBceStats(x, t, from, to, out, o);
+        else overlapBceStatsScalar(x, t, from, to, out, o);
+    }
+
+    static void overlapBceStatsScalar(float[] x, float[] t, int from, int to, double[] out, int o) {
+        double sp = 0, st = 0, spt = 0, sb = 0;
+        for (int i = from; i < to; i++) {
+            float xi = x[i], ti = t[i];
+            float e = (float) Math.exp(-Math.abs(xi));
+            float r = 1f / (1f + e);
+            float p = xi >= 0 ? r : e * r;
+            sp += p;
+            st += ti;
+            spt += p * ti;
+            sb += Math.max(xi, 0f) - xi * ti + (float) Math.log1p(e);
+        }
+        out[o] += sp;
+        out[o + 1] += st;
+        out[o + 2] += spt;
+        out[o + 3] += sb;
+    }
+
+    /** g = (a·t + b)·σ'(x) + cb·(σ(x) − t): an overlap loss's and a weighted bce's gradients together. */
+    static void overlapBceGrad(float[] x, float[] t, float[] g, int from, int to, float a, float b, float cb, boolean acc) {
+        if (Simd.VECTOR) VectorKernels.overlapBceGrad(x, t, g, from, to, a, b, cb, acc);
+        else overlapBceGradScalar(x, t, g, from, to, a, b, cb, acc);
+    }
+
+    static void overlapBceGradScalar(float[] x, float[] t, float[] g, int from, int to, float a, float b, float cb, boolean acc) {
+        for (int i = from; i < to; i++) {
+            float v = (a * t[i] + b) * Sigmoid.derivative(x[i]) + cb * (Sigmoid.of(x[i]) - t[i]);
+            g[i] = acc ? g[i] + v : v;
+        }
+    }
 }

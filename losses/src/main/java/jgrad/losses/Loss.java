@@ -39,7 +39,7 @@ public interface Loss {
     /**
      * Fused forward + backward: returns L and writes {@code weight·dL/dpred} into {@code grad}
      * (adds it when {@code accumulate}, so weighted sums need no temporary). Arrays are row-major
-     * N×C×H×W; {@link #check} must have accepted the shape.
+     * N×C×H×W, checked first ({@link #check(float[], float[], int[], float[])}).
      */
     double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate);
 
@@ -90,6 +90,15 @@ public interface Loss {
         double v = forwardBackward(p, t, shape, grad, 1f, false);
         Tensor out = Tensor.scalar((float) v);
         return Autograd.record(name(), out, g -> new Tensor[]{Tensor.wrap(grad, shape).mul(g)}, pred);
+    }
+
+    /** {@link #check(int, int, int[])} plus a gradient array of the same length. */
+    default void check(float[] pred, float[] target, int[] shape, float[] grad) {
+        check(pred.length, target.length, shape);
+        if (grad.length != pred.length) {
+            throw new IllegalArgumentException(name() + ": gradient array has " + grad.length + " elements, prediction "
+                    + pred.length);
+        }
     }
 
     /** Argument checks shared by all losses: 4-D, matching element counts, at least minSize(). */

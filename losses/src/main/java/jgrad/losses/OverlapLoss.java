@@ -60,6 +60,7 @@ abstract class OverlapLoss implements Loss {
 
     @Override
     public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
+        check(pred, target, shape, grad);
         int groups = groups(shape);
         Blocks blocks = new Blocks(groups, pred.length / groups);
         double[] partial = new double[blocks.count * 3];
@@ -75,5 +76,31 @@ abstract class OverlapLoss implements Loss {
         }
         blocks.run((b, grp, from, to) -> Kernels.overlapGrad(pred, target, grad, from, to, a[grp], c[grp], accumulate));
         return total / groups;
+    }
+    /**
+     * overlapWeight·L + bceWeight·bce in the same two passes as L alone (the bce value joins the
+     * first pass, its gradient (σ(x) − t)/n the second): returns {L, bce}. Used by
+     * {@link WeightedSum} for bce-dice, bce-dice-a and bce-tversky.
+     */
+    double[] forwardBackwardWithBce(float[] pred, float[] target, int[] shape, float[] grad, float overlapWeight,
+                                    float bceWeight, boolean accumulate) {
+        check(pred, target, shape, grad);
+        int groups = groups(shape), n = pred.length;
+        Blocks blocks = new Blocks(groups, n / groups);
+        double[] partial = new double[blocks.count * 4];
+        blocks.run((b, grp, from, to) -> Kernels.overlapBceStats(pred, target, from, to, partial, 4 * b));
+        double[] sums = blocks.reduce(partial, 4);
+        float[] a = new float[groups], c = new float[groups];
+        double total = 0, bce = 0;
+        for (int k = 0; k < groups; k++) {
+            double[] v = terms(sums[4 * k], sums[4 * k + 1], sums[4 * k + 2]);
+            total += v[0];
+            bce += sums[4 * k + 3];
+            c[k] = (float) (overlapWeight * v[1] / groups);
+            a[k] = (float) (overlapWeight * v[2] / groups);
+        }
+        float cb = bceWeight / n;
+        blocks.run((b, grp, from, to) -> Kernels.overlapBceGrad(pred, target, grad, from, to, a[grp], c[grp], cb, accumulate));
+        return new double[]{total / groups, bce / n};
     }
 }

@@ -37,6 +37,7 @@ public final class Rmse implements Loss {
 
     @Override
     public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
+        check(pred, target, shape, grad);
         int n = pred.length;
         Blocks blocks = new Blocks(1, n);
         double[] partial = new double[blocks.count];

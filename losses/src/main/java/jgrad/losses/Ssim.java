@@ -1,6 +1,7 @@
 package jgrad.losses;
 
 import jgrad.core.cpu.Parallel;
+import jgrad.core.cpu.Simd;
 
 import java.util.Arrays;
 
@@ -207,6 +208,7 @@ public final class Ssim implements Loss {
 
     @Override
     public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
+        check(pred, target, shape, grad);
         int images = shape[0] * shape[1], h = shape[2], w = shape[3], hw = h * w;
         float[][] gs = new float[windows.length][];
         double[] invM = new double[windows.length];
@@ -247,12 +249,7 @@ public final class Ssim implements Loss {
         // Padded x − kx, y − ky and their products. SSIM is invariant to these constant shifts,
         // and with kx, ky the image means the second moments m_xx − μx² no longer cancel
         // catastrophically in float where an image is flat (a constant image gives σ = 0 exactly).
-        double sx = 0, sy = 0;
-        for (int i = 0; i < h * w; i++) {
-            sx += s.x[i];
-            sy += target[base + i];
-        }
-        float kx = (float) (sx / (h * w)), ky = (float) (sy / (h * w));
+        float kx = (float) (Simd.sum(s.x, 0, h * w) / (h * w)), ky = (float) (Simd.sum(target, base, h * w) / (h * w));
         for (int r = 0; r < hp; r++) {
             int src = source(r - pad, h) * w, row = r * wp;
             for (int c = 0; c < w; c++) {

@@ -18,29 +18,60 @@ final class VectorFilters {
         return v;
     }
 
-    /** As {@link Filters#rows}; whole vectors run past each row's end (see {@link Filters#SLACK}). */
+    /**
+     * As {@link Filters#rows}; whole vectors run past each row's end (see {@link Filters#SLACK}).
+     * The seeds' window sizes go to copies whose tap count is a constant, so the JIT unrolls the
+     * taps and keeps their broadcasts in registers. Windows are symmetric (g[b] = g[w−1−b],
+     * checked in {@link Filters}), so taps are paired: w loads, w/2 + 1 multiplies.
+     */
     static void rows(float[] in, int rows, int inW, float[] g, float[] out, int outW) {
-        int w = g.length;
         FloatVector[] gv = taps(g);
+        switch (g.length) {
+            case 5 -> rows(in, rows, inW, gv, out, outW, 5);
+            case 11 -> rows(in, rows, inW, gv, out, outW, 11);
+            default -> rows(in, rows, inW, gv, out, outW, g.length);
+        }
+    }
+
+    private static void rows(float[] in, int rows, int inW, FloatVector[] gv, float[] out, int outW, int w) {
+        int c = w / 2;
         for (int r = 0; r < rows; r++) {
             int ib = r * inW, ob = r * outW;
             for (int j = 0; j < outW; j += L) {
-                FloatVector s = FloatVector.fromArray(S, in, ib + j).mul(gv[0]);
-                for (int b = 1; b < w; b++) s = FloatVector.fromArray(S, in, ib + j + b).fma(gv[b], s);
-                s.intoArray(out, ob + j);
+                // symmetric window: pair taps b and w−1−b; two accumulators halve the FMA chain
+                FloatVector s0 = FloatVector.fromArray(S, in, ib + j + c).mul(gv[c]), s1 = FloatVector.zero(S);
+                for (int b = 0; b < c; b++) {
+                    FloatVector pair = FloatVector.fromArray(S, in, ib + j + b).add(FloatVector.fromArray(S, in, ib + j + w - 1 - b));
+                    if ((b & 1) == 0) s0 = pair.fma(gv[b], s0);
+                    else s1 = pair.fma(gv[b], s1);
+                }
+                s0.add(s1).intoArray(out, ob + j);
             }
         }
     }
 
     /** As {@link Filters#columns}; whole vectors run past each row's end (see {@link Filters#SLACK}). */
     static void columns(float[] in, int outRows, int width, float[] g, float[] out) {
-        int w = g.length;
         FloatVector[] gv = taps(g);
+        switch (g.length) {
+            case 5 -> columns(in, outRows, width, gv, out, 5);
+            case 11 -> columns(in, outRows, width, gv, out, 11);
+            default -> columns(in, outRows, width, gv, out, g.length);
+        }
+    }
+
+    private static void columns(float[] in, int outRows, int width, FloatVector[] gv, float[] out, int w) {
+        int c = w / 2;
         for (int i = 0; i < outRows; i++) {
             for (int j = 0; j < width; j += L) {
-                FloatVector s = FloatVector.fromArray(S, in, i * width + j).mul(gv[0]);
-                for (int a = 1; a < w; a++) s = FloatVector.fromArray(S, in, (i + a) * width + j).fma(gv[a], s);
-                s.intoArray(out, i * width + j);
+                FloatVector s0 = FloatVector.fromArray(S, in, (i + c) * width + j).mul(gv[c]), s1 = FloatVector.zero(S);
+                for (int a = 0; a < c; a++) {
+                    FloatVector pair = FloatVector.fromArray(S, in, (i + a) * width + j)
+                            .add(FloatVector.fromArray(S, in, (i + w - 1 - a) * width + j));
+                    if ((a & 1) == 0) s0 = pair.fma(gv[a], s0);
+                    else s1 = pair.fma(gv[a], s1);
+                }
+                s0.add(s1).intoArray(out, i * width + j);
             }
         }
     }

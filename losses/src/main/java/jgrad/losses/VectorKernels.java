@@ -220,7 +220,7 @@ final class VectorKernels {
      * Σ |8·Gx| + |8·Gy| over those rows and writes (or adds) scale·(8·Gᵀ sign)·σ'(x) into their
      * gradient. Working on strips keeps every intermediate in cache for large images; the strip
      * recomputes a halo of two rows of e and one of signs. Scratch (reused, with 64 floats slack):
-     * e ≥ (i1−i0+4)·(w+2), sx, sy ≥ (i1−i0+6)·(w+4), ge ≥ (i1−i0+2)·(w+2).
+     * e ≥ (i1−i0+4)·(w+2), sx, sy ≥ (i1−i0+6)·(w+4), ge ≥ (i1−i0+2)·(w+2), dp ≥ (i1−i0)·w.
      *
      * <p>Local coordinates: sign rows are computed for output rows [s0, s1) = [i0−1, i1+1) ∩ [0, h)
      * and stored at local row i − s0 + 2 (two zero rows either side, zero columns either side);
@@ -229,29 +229,44 @@ final class VectorKernels {
      * 0 and h+1 when the strip touches them, which are folded onto rows 1 and h.
      */
     static double sobelStrip(float[] pred, float[] target, int base, int h, int w, int i0, int i1, float[] grad, float scale,
-                             boolean acc, float[] e, float[] sx, float[] sy, float[] ge) {
+                             boolean acc, float[] e, float[] sx, float[] sy, float[] ge, float[] dp) {
         // each phase is its own small method, so C2 compiles them early and whole
         int s0 = Math.max(0, i0 - 1), s1 = Math.min(h, i1 + 1);
         int R0 = i0 == 0 ? 0 : i0 + 1, R1 = i1 == h ? h + 2 : i1 + 1;
-        sobelErrors(pred, target, base, h, w, s0, s1, e);
+        sobelErrors(pred, target, base, h, w, s0, s1, i0, i1, e, dp);
         double sum = sobelSigns(h, w, i0, i1, s0, s1, e, sx, sy);
         sobelGather(w, s0, R0, R1, sx, sy, ge);
-        sobelFoldAndWrite(pred, base, h, w, i0, i1, R0, grad, scale, acc, ge);
+        sobelFoldAndWrite(base, h, w, i0, i1, R0, grad, scale, acc, ge, dp);
         return sum;
     }
 
-    /** e = t − σ(x) on padded rows s0 .. s1+1 (local row q = source row clamp(s0 + q − 1)), replicated columns. */
-    private static void sobelErrors(float[] pred, float[] target, int base, int h, int w, int s0, int s1, float[] e) {
-        int wp = w + 2;
+    /**
+     * e = t − σ(x) on padded rows s0 .. s1+1 (local row q = source row clamp(s0 + q − 1)),
+     * replicated columns; σ'(x) of output rows [i0, i1) into dp (row i at (i − i0)·w).
+     */
+    private static void sobelErrors(float[] pred, float[] target, int base, int h, int w, int s0, int s1, int i0, int i1,
+                                    float[] e, float[] dp) {
+        int wp = w + 2, bound = S.loopBound(w);
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int q = 0; q < s1 - s0 + 2; q++) {
-            int src = base + Math.min(h - 1, Math.max(0, s0 + q - 1)) * w, row = q * wp;
-            for (int c = 0; c < w; c += L) {
+            int srcRow = Math.min(h - 1, Math.max(0, s0 + q - 1)), src = base + srcRow * w, row = q * wp;
+            // a source row is an output row of this strip once (clamping repeats edge rows)
+            int d = srcRow >= i0 && srcRow < i1 && srcRow == s0 + q - 1 ? (srcRow - i0) * w : -1;
+            int c = 0;
+            for (; c < bound; c += L) {
+                FloatVector x = FloatVector.fromArray(S, pred, src + c);
+                FloatVector ex = expNegAbs(x), r = one.div(ex.add(1f)), er = ex.mul(r);
+                FloatVector p = r.blend(er, x.compare(VectorOperators.LT, 0f));
+                FloatVector.fromArray(S, target, src + c).sub(p).intoArray(e, row + 1 + c);
+                if (d >= 0) er.mul(r).intoArray(dp, d + c);
+            }
+            if (c < w) {
                 VectorMask<Float> m = S.indexInRange(c, w);
                 FloatVector x = FloatVector.fromArray(S, pred, src + c, m);
-                FloatVector ex = expNegAbs(x), r = one.div(ex.add(1f));
-                FloatVector p = r.blend(ex.mul(r), x.compare(VectorOperators.LT, 0f));
+                FloatVector ex = expNegAbs(x), r = one.div(ex.add(1f)), er = ex.mul(r);
+                FloatVector p = r.blend(er, x.compare(VectorOperators.LT, 0f));
                 FloatVector.fromArray(S, target, src + c, m).sub(p).intoArray(e, row + 1 + c, m);
+                if (d >= 0) er.mul(r).intoArray(dp, d + c, m);
             }
             e[row] = e[row + 1];
             e[row + w + 1] = e[row + w];
@@ -307,28 +322,71 @@ final class VectorKernels {
     }
 
     /** Folds replicated border rows (when in the strip) and columns onto edge pixels; grad rows [i0, i1) = scale·ge·σ'(x). */
-    private static void sobelFoldAndWrite(float[] pred, int base, int h, int w, int i0, int i1, int R0, float[] grad,
-                                          float scale, boolean acc, float[] ge) {
+    private static void sobelFoldAndWrite(int base, int h, int w, int i0, int i1, int R0, float[] grad,
+                                          float scale, boolean acc, float[] ge, float[] dp) {
         int wp = w + 2;
         if (i0 == 0) for (int c = 0; c < wp; c++) ge[wp + c] += ge[c];
         if (i1 == h) {
             int last = (h + 1 - R0) * wp, edge = (h - R0) * wp;
             for (int c = 0; c < wp; c++) ge[edge + c] += ge[last + c];
         }
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = i0; i < i1; i++) {
-            int g = (i + 1 - R0) * wp;
+            int g = (i + 1 - R0) * wp, o = base + i * w, d = (i - i0) * w;
             ge[g + 1] += ge[g];
             ge[g + w] += ge[g + w + 1];
-            int o = base + i * w;
             for (int j = 0; j < w; j += L) {
                 VectorMask<Float> m = S.indexInRange(j, w);
-                FloatVector x = FloatVector.fromArray(S, pred, o + j, m);
-                FloatVector ex = expNegAbs(x), r = one.div(ex.add(1f));
-                FloatVector v = FloatVector.fromArray(S, ge, g + 1 + j, m).mul(ex.mul(r).mul(r)).mul(scale);
+                FloatVector v = FloatVector.fromArray(S, ge, g + 1 + j, m).mul(FloatVector.fromArray(S, dp, d + j, m)).mul(scale);
                 if (acc) v = v.add(FloatVector.fromArray(S, grad, o + j, m));
                 v.intoArray(grad, o + j, m);
             }
         }
+    }
+
+    static void overlapBceStats(float[] x, float[] t, int from, int to, double[] out, int o) {
+        double sp = 0, st = 0, spt = 0, sb = 0;
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        while (i < bound) {
+            int end = Math.min(bound, i + FLUSH);
+            FloatVector ap = FloatVector.zero(S), at = FloatVector.zero(S), apt = FloatVector.zero(S), ab = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, i), tv = FloatVector.fromArray(S, t, i);
+                FloatVector e = expNegAbs(xv);
+                FloatVector r = one.div(e.add(1f));
+                FloatVector p = r.blend(e.mul(r), xv.compare(VectorOperators.LT, 0f));
+                ap = ap.add(p);
+                at = at.add(tv);
+                apt = p.fma(tv, apt);
+                ab = ab.add(xv.max(0f).sub(xv.mul(tv)).add(log1pUnit(e)));
+            }
+            sp += sumLanes(ap);
+            st += sumLanes(at);
+            spt += sumLanes(apt);
+            sb += sumLanes(ab);
+        }
+        out[o] += sp;
+        out[o + 1] += st;
+        out[o + 2] += spt;
+        out[o + 3] += sb;
+        Kernels.overlapBceStatsScalar(x, t, i, to, out, o);
+    }
+
+    static void overlapBceGrad(float[] x, float[] t, float[] g, int from, int to, float a, float b, float cb, boolean acc) {
+        int i = from;
+        int bound = from + S.loopBound(to - from);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (; i < bound; i += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, i), tv = FloatVector.fromArray(S, t, i);
+            FloatVector e = expNegAbs(xv);
+            FloatVector r = one.div(e.add(1f));
+            FloatVector er = e.mul(r);
+            FloatVector p = r.blend(er, xv.compare(VectorOperators.LT, 0f));
+            FloatVector v = tv.fma(a, b).mul(er.mul(r)).add(p.sub(tv).mul(cb));
+            if (acc) v = v.add(FloatVector.fromArray(S, g, i));
+            v.intoArray(g, i);
+        }
+        Kernels.overlapBceGradScalar(x, t, g, i, to, a, b, cb, acc);
     }
 }

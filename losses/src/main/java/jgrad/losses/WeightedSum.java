@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * L = Σ w_k·L_k(pred, target) over terms sharing one prediction and target (bce + 2·dice, ...).
  * The gradient is Σ w_k·∂L_k/∂pred; the fused path lets each term add its weighted gradient into
- * the same array, so no per-term gradient is allocated.
+ * the same array, so no per-term gradient is allocated. bce plus Dice or Tversky (the seeds'
+ * BCEDice and BCETversky) runs as one fused two-pass kernel
+ * ({@link OverlapLoss#forwardBackwardWithBce}): 20 B/element instead of 12 + 20 + 8.
  */
 public final class WeightedSum implements Loss {
     /** One weighted term. */
@@ -64,6 +66,16 @@ public final class WeightedSum implements Loss {
 
     @Override
     public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
+        check(pred, target, shape, grad);
+        if (terms.size() == 2) {
+            // bce + overlap loss (Dice, Tversky): one fused two-pass kernel instead of three passes
+            int ib = terms.get(0).loss() instanceof Bce ? 0 : terms.get(1).loss() instanceof Bce ? 1 : -1;
+            if (ib >= 0 && terms.get(1 - ib).loss() instanceof OverlapLoss o) {
+                double wb = terms.get(ib).weight(), wo = terms.get(1 - ib).weight();
+                double[] v = o.forwardBackwardWithBce(pred, target, shape, grad, (float) (weight * wo), (float) (weight * wb), accumulate);
+                return wo * v[0] + wb * v[1];
+            }
+        }
         double v = 0;
         boolean acc = accumulate;
         for (Term t : terms) {

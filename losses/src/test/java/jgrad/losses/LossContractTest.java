@@ -284,6 +284,34 @@ class LossContractTest {
         assertNotNull(mismatch(ref, fast.value() * 1.001, fast.grad()));
     }
 
+    @Test
+    void weightedSumsOutsideTheFusedPairsMatchTheirReference() {
+        Rng rng = new Rng(6);
+        int[] shape = {3, 2, 33, 17};
+        float[] pred = logits(rng, numel(shape), 2), target = uniform(rng, numel(shape));
+        for (Loss loss : new Loss[]{
+                new WeightedSum("three", List.of(new WeightedSum.Term(1, new Bce()), new WeightedSum.Term(2, Dice.seedB()),
+                        new WeightedSum.Term(0.5, new Rmse()))),
+                WeightedSum.of("rmse-berhu", 1, new Rmse(), 3, new BerHu()),
+                WeightedSum.of("tversky-bce", 0.5, Tversky.seedB(), 1.5, new Bce())}) {
+            Loss.Result fast = loss.fast(pred, target, shape);
+            assertClose(loss.name(), loss.reference(toDouble(pred), toDouble(target), shape), fast.value(), fast.grad());
+        }
+    }
+
+    @Test
+    void gradientLossStripsOfWideImagesMatchTheReference() {
+        // wide images make the vector path split planes into strips of 8 rows (last strips 4 and 1)
+        Loss loss = Losses.get("grad");
+        Rng rng = new Rng(12);
+        for (int[] shape : new int[][]{{1, 1, 20, 2500}, {1, 2, 9, 2600}}) {
+            assertEquals(8, GradLoss.stripRows(shape[2], shape[3]));
+            float[] pred = logits(rng, numel(shape), 2), target = uniform(rng, numel(shape));
+            Loss.Result fast = loss.fast(pred, target, shape);
+            assertClose("grad " + Arrays.toString(shape), loss.reference(toDouble(pred), toDouble(target), shape), fast.value(), fast.grad());
+        }
+    }
+
     // ---- registry and argument checks -----------------------------------------------------------
 
     @Test
@@ -319,5 +347,8 @@ class LossContractTest {
         assertEquals("dice-b: prediction [1, 1, 2, 3] and target [1, 1, 3, 2] differ in shape", e3.getMessage());
         var e4 = assertThrows(IllegalArgumentException.class, () -> Losses.get("ssim-a").fast(new float[100], new float[100], new int[]{1, 1, 10, 10}));
         assertEquals("ssim-a: images of 10×10 (shape [1, 1, 10, 10]) are smaller than the 11×11 this loss needs", e4.getMessage());
+        var e5 = assertThrows(IllegalArgumentException.class,
+                () -> Losses.get("grad").forwardBackward(new float[6], new float[6], new int[]{1, 1, 2, 3}, new float[5], 1f, false));
+        assertEquals("grad: gradient array has 5 elements, prediction 6", e5.getMessage());
     }
 }
