@@ -10,7 +10,10 @@ import picocli.CommandLine.Command;
                 GenerateDataCommand.class,
                 LossCommand.class,
                 SummaryCommand.class,
-                CompareLossesCommand.class})
+                CompareLossesCommand.class,
+                TrainCommand.class,
+                PredictCommand.class,
+                LrFindCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -46,16 +46,9 @@ public final class CompareLosses {
         long t0 = System.nanoTime();
         Experiment.checkDevice(base.choice("device", "cpu", "cuda", "gpu"));
         List<Presets.Combo> combos = Presets.select(Presets.of(preset), only);
-        Config cfg = base;
-        Path dataDir;
-        if (base.string("data").isBlank()) {
-            int train = base.integer("train", 1), val = base.integer("val", 1);
-            int count = (train + val + 9) / 10 * 10;
-            dataDir = SyntheticData.ensure(cacheRoot, count, base.integer("size", 8), base.integer("seed", 0), log);
-            cfg = cfg.with("val-fraction", String.valueOf(val / (double) count));
-        } else {
-            dataDir = Path.of(base.string("data"));
-        }
+        DataChoice dc = resolveData(base, cacheRoot, log);
+        Config cfg = dc.config();
+        Path dataDir = dc.dir();
         ExperimentData data = ExperimentData.open(dataDir, cfg);
         if (log != null) {
             log.printf(Locale.ROOT, "Data: %s, %d training and %d validation images at %dx%d (%s)%n", dataDir, data.trainCount(),
@@ -102,6 +95,22 @@ public final class CompareLosses {
         Outcome out = new Outcome(combos, results, dir, secs);
         Report.write(out, cfg, preset, data, dataDir, commandLine);
         return out;
+    }
+
+    /** The data folder a configuration trains on, and the configuration adjusted to it. */
+    public record DataChoice(Config config, Path dir) {}
+
+    /**
+     * The configured folder, or (when {@code data} is empty) the cached synthetic set with
+     * train + val images (rounded up to whole backgrounds of 10) and the validation fraction set
+     * so that the split gives about {@code val} validation images.
+     */
+    public static DataChoice resolveData(Config base, Path cacheRoot, PrintStream log) throws IOException {
+        if (!base.string("data").isBlank()) return new DataChoice(base, Path.of(base.string("data")));
+        int train = base.integer("train", 1), val = base.integer("val", 1);
+        int count = (train + val + 9) / 10 * 10;
+        Path dir = SyntheticData.ensure(cacheRoot, count, base.integer("size", 8), base.integer("seed", 0), log);
+        return new DataChoice(base.with("val-fraction", String.valueOf(val / (double) count)), dir);
     }
 
     static String jgradDuration(double s) {
