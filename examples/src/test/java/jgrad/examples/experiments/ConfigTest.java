@@ -59,4 +59,18 @@ class ConfigTest {
         assertFalse(Config.defaults().with("augment", "no").bool("augment"));
         assertThrows(IllegalArgumentException.class, () -> Config.defaults().with("augment", "maybe").bool("augment"));
     }
+
+    @Test
+    void shippedConfigFilesParseAndQuickEqualsTheDefaults() throws Exception {
+        Path dir = Path.of("configs");
+        for (String f : new String[]{"quick.properties", "seed-b-final.properties", "seed-a-loss-test.properties"}) {
+            Config c = Config.load(dir.resolve(f), Map.of());
+            c.integer("epochs", 1);
+            c.choice("optimizer", "sgd", "adam", "adamw");
+            c.choice("scheduler", "none", "step", "plateau", "onecycle");
+        }
+        Config quick = Config.load(dir.resolve("quick.properties"), Map.of());
+        assertEquals(Config.defaults().asMap(), quick.asMap());
+        assertEquals(128, Config.load(dir.resolve("seed-b-final.properties"), Map.of()).integer("batch", 1));
+    }
 }
