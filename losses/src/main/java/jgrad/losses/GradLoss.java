@@ -14,9 +14,10 @@ import jgrad.core.cpu.Simd;
  * ∂L/∂x = −∂L/∂e·σ'(x). Gᵀ scatters each output's sign onto the 3×3 inputs it read, and a
  * padded (replicated) position gives its share to the edge pixel it copied.
  *
- * <p>Fast path, per plane (planes in parallel): σ and σ' once, e on a replicate-padded plane,
- * Gx and Gy and their signs, the adjoint written as a gather over the zero-bordered sign planes,
- * the replicated border rows and columns folded onto the edge pixels, ×σ'. One pass over pred and target, one write of the gradient (12 B/element).
+ * <p>Fast path, per plane or strip of rows (in parallel): σ and σ' once, e on a replicate-padded
+ * plane, Gx and Gy and their signs, the adjoint written as a gather over the zero-bordered sign
+ * planes, the replicated border rows and columns folded onto the edge pixels, ×σ'. One pass over
+ * pred and target and one write of the gradient (12 B/element); the rest stays in cache.
  */
 public final class GradLoss implements Loss {
     /**
@@ -27,6 +28,7 @@ public final class GradLoss implements Loss {
     static int stripRows(int h, int w) {
         return Math.max(1, Math.min(h, Math.max(8, 20_000 / w)));
     }
+
     private static final double[][] KX = {{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}};
 
     @Override
