@@ -183,8 +183,10 @@ public final class Report {
         ours.sort(byOurs);
         int best = ours.get(0), worst = ours.get(ours.size() - 1);
         double spread = Math.abs(rs.get(best).get(key) - rs.get(worst).get(key));
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Best %s by %s here: **%s** (%s); worst: %s (%s); spread %.4f.",
-                what, name, rs.get(best).label(), f(rs.get(best).get(key)), rs.get(worst).label(), f(rs.get(worst).get(key)), spread));
+        boolean flat = spread < 0.02 * Math.abs(rs.get(best).get(key));
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Best %s by %s here: **%s** (%s); worst: %s (%s); spread %.4f%s.",
+                what, name, rs.get(best).label(), f(rs.get(best).get(key)), rs.get(worst).label(), f(rs.get(worst).get(key)), spread,
+                flat ? ", under 2% of the value: too small to separate these losses" : ""));
         List<Integer> both = new ArrayList<>();
         for (int i : idx) if (Double.isFinite(theirs.applyAsDouble(cs.get(i).published()))) both.add(i);
         if (both.size() >= 2) {

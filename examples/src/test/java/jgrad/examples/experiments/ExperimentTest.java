@@ -133,4 +133,25 @@ class ExperimentTest {
         assertEquals(2, r.history().last().epoch());
         assertTrue(java.nio.file.Files.exists(run.resolve("grids/epoch_2.png")));
     }
+
+    @Test
+    void augmentedDataIsStreamedThroughTheLoaderWithTheSameShapes() {
+        Path data = tinySet(tmp.resolve("d"), 12, 8);
+        Config c = Config.defaults().with(Map.of("size", "8", "train", "6", "val", "3", "batch", "4", "augment", "true"), "test");
+        ExperimentData d = ExperimentData.open(data, c);
+        assertTrue(!d.inMemory());
+        var src = d.trainSource(1);
+        assertEquals(2, src.batchCount());
+        int n = 0;
+        for (Batch b : src) {
+            assertEquals(2, b.inputs().length);
+            assertEquals(List.of(b.size(), 3, 8, 8), java.util.Arrays.stream(b.inputs()[1].dims()).boxed().toList());
+            assertEquals(List.of(b.size(), 1, 8, 8), java.util.Arrays.stream(b.targets()[0].dims()).boxed().toList());
+            n += b.size();
+        }
+        assertEquals(6, n);
+        int v = 0;
+        for (Batch b : d.valSource()) v += b.size();
+        assertEquals(3, v);
+    }
 }
