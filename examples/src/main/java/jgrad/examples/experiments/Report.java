@@ -198,7 +198,8 @@ public final class Report {
             s.append(String.format(Locale.ROOT, " The seed's best was %s (%s, theirs) and its worst %s (%s, theirs): ",
                     rs.get(tb).label(), f(theirs.applyAsDouble(cs.get(tb).published())), rs.get(tw).label(),
                     f(theirs.applyAsDouble(cs.get(tw).published()))));
-            s.append(tb == best ? "the same winner" : "a different winner (theirs ranks " + ordinal(ours.indexOf(tb) + 1) + " here)");
+            s.append(tb == best ? "the same winner" : String.format(Locale.ROOT, "a different winner (theirs ranks %s here, %.4f from the best)",
+                    ordinal(ours.indexOf(tb) + 1), Math.abs(rs.get(tb).get(key) - rs.get(best).get(key))));
             s.append(tw == worst ? ", the same loser." : ", a different loser.");
             if (both.size() >= 3) {
                 double[] a = new double[both.size()], bb = new double[both.size()];
