@@ -54,7 +54,7 @@ public final class Config {
         key("momentum", "0.9", "SGD momentum");
         key("weight-decay", "0.01", "weight decay");
         key("scheduler", "onecycle", "none, step, plateau or onecycle");
-        key("max-lr", "0.01", "OneCycleLR peak rate");
+        key("max-lr", "0.05", "OneCycleLR peak rate");
         key("step-size", "1", "StepLR period in epochs");
         key("gamma", "0.1", "StepLR / ReduceLROnPlateau factor");
         key("patience", "2", "ReduceLROnPlateau patience");
