@@ -9,7 +9,11 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class,
                 GenerateDataCommand.class,
                 LossCommand.class,
-                SummaryCommand.class})
+                SummaryCommand.class,
+                CompareLossesCommand.class,
+                TrainCommand.class,
+                PredictCommand.class,
+                LrFindCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,231 @@
+package jgrad.examples.experiments;
+
+import jgrad.core.Rng;
+import jgrad.core.Tensor;
+import jgrad.examples.data.Augment;
+import jgrad.examples.data.DataLoader;
+import jgrad.examples.data.DepthMaskDataset;
+import jgrad.examples.data.OnError;
+import jgrad.examples.data.Sample;
+import jgrad.examples.data.Split;
+import jgrad.nn.train.Batch;
+import jgrad.nn.train.DataSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * The data of an experiment: a dataset folder, a disjoint train / validation split grouped by
+ * background (no background in both parts), each part cut to the configured count, and
+ * {@link DataSource}s for the trainer with inputs {bg, fg_bg} and targets {depth, mask}.
+ *
+ * <p>When the decoded training and validation samples fit in {@value #IN_MEMORY_LIMIT_MB} MB they
+ * are decoded once and kept as float arrays ({@link #inMemory}), so that the nine runs of a loss
+ * comparison decode nothing again; a training epoch then visits the samples in a Fisher–Yates order
+ * from {@code Rng(seed + epoch)}. Larger sets are streamed from disk through {@link DataLoader}
+ * with its prefetching workers. Photometric augmentation is only available when streaming.
+ */
+public final class ExperimentData {
+    static final long IN_MEMORY_LIMIT_MB = 1024;
+
+    private final DepthMaskDataset dataset;
+    private final int[] train, val;
+    private final int batch;
+    private final long seed;
+    private final boolean augment;
+    private final int workers;
+    private Sample[] trainSamples, valSamples;
+
+    private ExperimentData(DepthMaskDataset dataset, int[] train, int[] val, int batch, long seed, boolean augment, int workers) {
+        this.dataset = dataset;
+        this.train = train;
+        this.val = val;
+        this.batch = batch;
+        this.seed = seed;
+        this.augment = augment;
+        this.workers = workers;
+    }
+
+    /** Opens the folder (layout detected) and splits it as the configuration says. */
+    public static ExperimentData open(Path root, Config c) {
+        if (!Files.isDirectory(root)) throw new IllegalArgumentException("data folder " + root + " does not exist");
+        int size = c.integer("size", 1);
+        DepthMaskDataset ds = DepthMaskDataset.open(root, OnError.FAIL, size);
+        if (ds.size() < 2) throw new IllegalArgumentException("data folder " + root + " holds " + ds.size() + " samples; at least 2 are needed");
+        long seed = c.integer("seed", 0);
+        Split split = Split.grouped(ds.index().backgroundGroups(), c.number("val-fraction"), seed);
+        if (split.train().length == 0 || split.validation().length == 0) {
+            split = Split.of(ds.size(), c.number("val-fraction"), seed); // too few backgrounds to group
+        }
+        int[] tr = cut(split.train(), c.integer("train", 0), seed);
+        int[] va = cut(split.validation(), c.integer("val", 0), seed + 1);
+        if (tr.length == 0 || va.length == 0) {
+            throw new IllegalArgumentException("the split of " + ds.size() + " samples left " + tr.length + " for training and "
+                    + va.length + " for validation; use more data or another val-fraction");
+        }
+        return new ExperimentData(ds, tr, va, c.integer("batch", 1), seed, c.bool("augment"), c.integer("workers", 1));
+    }
+
+    /** The first {@code n} of a seeded shuffle of the indices, sorted (all when n is 0 or larger). */
+    static int[] cut(int[] idx, int n, long seed) {
+        if (n <= 0 || n >= idx.length) return idx;
+        int[] a = idx.clone();
+        Rng r = new Rng(seed * 31 + 7);
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = a[i]; a[i] = a[j]; a[j] = t;
+        }
+        int[] out = Arrays.copyOf(a, n);
+        Arrays.sort(out);
+        return out;
+    }
+
+    public DepthMaskDataset dataset() { return dataset; }
+    public int trainCount() { return train.length; }
+    public int valCount() { return val.length; }
+    public int size() { return dataset.height(); }
+
+    /** Whether both parts are small enough to keep decoded in memory (and no augmentation is asked for). */
+    public boolean inMemory() {
+        long bytes = (long) (train.length + val.length) * dataset.height() * dataset.width() * 8 * 4;
+        return !augment && bytes <= IN_MEMORY_LIMIT_MB << 20;
+    }
+
+    private void decode() {
+        if (trainSamples != null) return;
+        trainSamples = new Sample[train.length];
+        valSamples = new Sample[val.length];
+        java.util.stream.IntStream.range(0, train.length + val.length).parallel().forEach(k -> {
+            if (k < train.length) trainSamples[k] = dataset.load(train[k], null);
+            else valSamples[k - train.length] = dataset.load(val[k - train.length], null);
+        });
+    }
+
+    /** Training batches; epoch e (1-based) is shuffled by its own seed, so a resumed run sees the same order. */
+    public DataSource trainSource(int firstEpoch) {
+        int[] epoch = {firstEpoch - 1};
+        if (inMemory()) {
+            decode();
+            return new ArraySource(trainSamples, batch, true, seed, epoch);
+        }
+        DataLoader.Options o = new DataLoader.Options(batch, true, false, augment ? Augment.standard() : null, seed, workers,
+                2 * workers, OnError.FAIL);
+        return streaming(new DataLoader(dataset, train, o), epoch);
+    }
+
+    public DataSource valSource() {
+        if (inMemory()) {
+            decode();
+            return new ArraySource(valSamples, batch, false, seed, new int[]{0});
+        }
+        DataLoader.Options o = DataLoader.Options.validation(batch).withWorkers(workers, 2 * workers);
+        return streaming(new DataLoader(dataset, val, o), new int[]{0});
+    }
+
+    /** The first {@code n} validation samples (for prediction grids). */
+    public Sample[] gridSamples(int n) {
+        int k = Math.min(n, val.length);
+        Sample[] out = new Sample[k];
+        for (int i = 0; i < k; i++) out[i] = valSamples != null ? valSamples[i] : dataset.load(val[i], null);
+        return out;
+    }
+
+    private static DataSource streaming(DataLoader loader, int[] epoch) {
+        return new DataSource() {
+            @Override
+            public Iterator<Batch> iterator() {
+                DataLoader.Epoch it = loader.epoch(++epoch[0]);
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return it.hasNext();
+                    }
+
+                    @Override
+                    public Batch next() {
+                        return toTrainer(it.next());
+                    }
+                };
+            }
+
+            @Override
+            public int batchCount() {
+                return loader.batchesPerEpoch();
+            }
+        };
+    }
+
+    static Batch toTrainer(jgrad.examples.data.Batch b) {
+        return new Batch(new Tensor[]{b.bg(), b.fgBg()}, new Tensor[]{b.depth(), b.mask()});
+    }
+
+    /** Batches stacked from decoded samples. */
+    private static final class ArraySource implements DataSource {
+        private final Sample[] samples;
+        private final int batch;
+        private final boolean shuffle;
+        private final long seed;
+        private final int[] epoch;
+
+        ArraySource(Sample[] samples, int batch, boolean shuffle, long seed, int[] epoch) {
+            this.samples = samples;
+            this.batch = batch;
+            this.shuffle = shuffle;
+            this.seed = seed;
+            this.epoch = epoch;
+        }
+
+        @Override
+        public int batchCount() {
+            return (samples.length + batch - 1) / batch;
+        }
+
+        @Override
+        public Iterator<Batch> iterator() {
+            int[] order = new int[samples.length];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            if (shuffle) {
+                Rng r = new Rng(seed * 1_000_003L + (++epoch[0]));
+                for (int i = order.length - 1; i > 0; i--) {
+                    int j = r.nextInt(i + 1);
+                    int t = order[i]; order[i] = order[j]; order[j] = t;
+                }
+            }
+            return new Iterator<>() {
+                int pos;
+
+                @Override
+                public boolean hasNext() {
+                    return pos < order.length;
+                }
+
+                @Override
+                public Batch next() {
+                    if (!hasNext()) throw new NoSuchElementException();
+                    int n = Math.min(batch, order.length - pos);
+                    Sample[] s = new Sample[n];
+                    for (int k = 0; k < n; k++) s[k] = samples[order[pos + k]];
+                    pos += n;
+                    return stack(s);
+                }
+            };
+        }
+    }
+
+    /** Stacks samples into a trainer batch: inputs {bg, fg_bg}, targets {depth, mask}. */
+    public static Batch stack(Sample[] s) {
+        int n = s.length, h = s[0].height(), w = s[0].width(), plane = h * w;
+        float[] bg = new float[n * 3 * plane], fg = new float[n * 3 * plane], m = new float[n * plane], d = new float[n * plane];
+        for (int k = 0; k < n; k++) {
+            System.arraycopy(s[k].bg(), 0, bg, k * 3 * plane, 3 * plane);
+            System.arraycopy(s[k].fgBg(), 0, fg, k * 3 * plane, 3 * plane);
+            System.arraycopy(s[k].mask(), 0, m, k * plane, plane);
+            System.arraycopy(s[k].depth(), 0, d, k * plane, plane);
+        }
+        return new Batch(new Tensor[]{Tensor.wrap(bg, n, 3, h, w), Tensor.wrap(fg, n, 3, h, w)},
+                new Tensor[]{Tensor.wrap(d, n, 1, h, w), Tensor.wrap(m, n, 1, h, w)});
+    }
+}

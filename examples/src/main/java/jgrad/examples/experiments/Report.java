@@ -1,0 +1,309 @@
+package jgrad.examples.experiments;
+
+import jgrad.nn.plot.LinePlot;
+import jgrad.nn.train.History;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The loss comparison's outputs in the run folder:
+ * <ul>
+ *   <li>{@code report.md}: how the run was set up and how it differs from the seeds, the table
+ *       (validation seg loss, depth loss, IoU (A), mIoU (B), RMSE (A), mRMSE (B) of the last epoch,
+ *       training time, images/s), the seeds' published numbers beside ours (labelled as theirs),
+ *       and comparison sentences generated from the measured numbers;</li>
+ *   <li>{@code metrics.csv}: every epoch of every combination;</li>
+ *   <li>{@code comparison_*.png}: one validation curve per combination for each metric;</li>
+ *   <li>per combination ({@code <combo>/}): loss and metric curves, {@code grid.png} and
+ *       {@code grids/epoch_<e>.png}, checkpoints and {@code model.json}.</li>
+ * </ul>
+ *
+ * <p>Agreement with a seed's ranking is measured by Spearman's rank correlation ρ over the
+ * combinations both report (ties get their mean rank): ρ = Pearson correlation of the ranks.
+ */
+public final class Report {
+    private Report() {}
+
+    /** Table text (also printed by the command). */
+    public static String table(CompareLosses.Outcome o) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| combination | loss | seg loss | depth loss | IoU (A) | mIoU (B) | RMSE (A) | mRMSE (B) | train time s | images/s |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Experiment.Result r : o.results()) {
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %.1f |%n", r.label(),
+                    r.objective().formula(), f(r.get("seg_loss")), f(r.get("depth_loss")), f(r.get("iou")), f(r.get("miou_b")),
+                    f(r.get("rmse")), f(r.get("mrmse_b")), r.trainSeconds(), r.imagesPerSecond()));
+        }
+        return sb.toString();
+    }
+
+    static String f(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "–";
+    }
+
+    public static void write(CompareLosses.Outcome o, Config c, String preset, ExperimentData data, Path dataDir, String commandLine)
+            throws IOException {
+        Path dir = o.dir();
+        Files.createDirectories(dir);
+        writeCsv(o, dir.resolve("metrics.csv"));
+        comparisonPlots(o, dir);
+        StringBuilder md = new StringBuilder();
+        boolean b = preset.equalsIgnoreCase("b");
+        md.append("# Loss comparison, preset ").append(preset.toUpperCase(Locale.ROOT)).append("\n\n");
+        if (commandLine != null) md.append("Command: `").append(commandLine).append("`\n\n");
+        md.append(String.format(Locale.ROOT, "Wall time of the whole comparison: %.1f s on %d CPU cores (device %s).%n%n", o.seconds(),
+                Runtime.getRuntime().availableProcessors(), c.string("device")));
+        md.append("## Setup\n\n");
+        md.append(String.format(Locale.ROOT, "- Data: `%s`, %d training and %d validation images (disjoint, split by background), %dx%d.%n",
+                dataDir, data.trainCount(), data.valCount(), data.size(), data.size()));
+        Set<String> models = new LinkedHashSet<>();
+        for (Presets.Combo k : o.combos()) models.add(k.model());
+        md.append(String.format(Locale.ROOT, "- Model(s): %s at width %s; every combination of a model starts from the same initial weights (seed %s).%n",
+                String.join(", ", models), c.string("width").equals("0") ? "published" : c.string("width"), c.string("seed")));
+        md.append(String.format(Locale.ROOT, "- Optimizer %s (lr %s, weight decay %s), scheduler %s%s, batch %s, %s epochs, same data order for every combination.%n",
+                c.string("optimizer"), c.string("lr"), c.string("weight-decay"), c.string("scheduler"),
+                c.string("scheduler").equals("onecycle") ? " (max lr " + c.string("max-lr") + ", stepped per batch)" : "",
+                c.string("batch"), c.string("epochs")));
+        md.append("- Metrics on the validation set after the last epoch, computed on σ(logits) without a threshold. "
+                + "IoU (A) is the soft IoU of seed A; mIoU (B) is seed B's I/(Σp+Σt), half of Dice, at most 0.5 — not an IoU. "
+                + "RMSE (A) is over pixels with target > 1e-4; mRMSE (B) is sqrt(MSE + 1e-6) per batch, averaged. "
+                + "Seg loss and depth loss are the unweighted validation values of the combination's own losses, so they are not comparable across rows.\n\n");
+
+        md.append("## How this run differs from the seeds\n\n");
+        boolean synthetic = c.string("data").isBlank();
+        md.append(synthetic
+                ? "- The images are synthetic rendered rooms with pasted objects and **exact** depth (1 = near), not photographs with DenseDepth pseudo-labels.\n"
+                : "- The data is the folder given with --data; the seeds used their own photographs with DenseDepth pseudo-labels.\n");
+        md.append("- Training and validation images are disjoint, and no background appears in both; seed B drew its test set from its training set.\n");
+        md.append("- BerHu is the textbook loss on σ(logits) with c = 0.2·max|error|; seed B applied it to raw logits and multiplied by c, "
+                + "which explains its 0.2882 mRMSE row.\n");
+        md.append(String.format(Locale.ROOT, "- The scale is %s: %dx%d images instead of 96x96, %d training images instead of %s, width %s, %s epochs%s.%n%n",
+                data.size() >= 96 && data.trainCount() >= 17500 ? "the seeds' order of magnitude" : "much smaller",
+                data.size(), data.size(), data.trainCount(), b ? "17,500" : "280,000", c.string("width"), c.string("epochs"),
+                b ? "; B trained each combination on a GPU" : "; A trained on a Tesla P100"));
+
+        md.append("## Results (this run)\n\n").append(table(o)).append('\n');
+        md.append("## The seeds' published numbers (theirs, on their data and scale)\n\n");
+        md.append("| combination | theirs: IoU (A) | theirs: mIoU (B) | theirs: RMSE (A) | theirs: mRMSE (B) | theirs: time s | ours: IoU (A) | ours: mIoU (B) | ours: RMSE (A) | ours: mRMSE (B) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < o.results().size(); i++) {
+            Presets.Published p = o.combos().get(i).published();
+            Experiment.Result r = o.results().get(i);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.label(), f(p.iou()), f(p.miouB()),
+                    f(p.rmse()), f(p.mrmseB()), Double.isFinite(p.seconds()) ? String.format(Locale.ROOT, "%.1f", p.seconds()) : "–",
+                    f(r.get("iou")), f(r.get("miou_b")), f(r.get("rmse")), f(r.get("mrmse_b"))));
+        }
+        Set<String> sources = new LinkedHashSet<>();
+        for (Presets.Combo k : o.combos()) sources.add(k.published().source());
+        md.append("\nTheir setups: ").append(String.join("; ", sources)).append(".\n\n");
+
+        md.append("## What won here, and does it agree with the seeds?\n\n");
+        for (String s : findings(o, b)) md.append("- ").append(s).append('\n');
+        md.append("\nOne training run per combination with one seed: differences smaller than the epoch-to-epoch wobble in "
+                + "`metrics.csv` should not be read as a ranking.\n\n");
+
+        md.append("## Curves\n\n");
+        for (String m : new String[]{"val_loss", "val_miou_b", "val_iou", "val_mrmse_b", "val_rmse"}) {
+            if (Files.exists(dir.resolve("comparison_" + m + ".png"))) md.append("![").append(m).append("](comparison_").append(m).append(".png)\n\n");
+        }
+        md.append("## Prediction grids (8 validation images: BG, FG_BG, GT MASK, PRED MASK, GT DEPTH, PRED DEPTH; depth in a violet→yellow colour map, yellow = near)\n\n");
+        for (Experiment.Result r : o.results()) {
+            String s = CompareLosses.slug(r.label());
+            md.append("### ").append(r.label()).append("\n\n![grid ").append(r.label()).append("](").append(s).append("/grid.png)\n\n");
+            md.append("Curves: [loss](").append(s).append("/loss.png), [mask metrics](").append(s).append("/mask_metrics.png)");
+            if (r.objective().joint()) md.append(", [depth metrics](").append(s).append("/depth_metrics.png)");
+            md.append("; checkpoint `").append(s).append("/best/` (use with `jgrad predict --checkpoint`).\n\n");
+        }
+        md.append("Per-epoch values of every combination: [metrics.csv](metrics.csv).\n");
+        Files.writeString(dir.resolve("report.md"), md.toString());
+    }
+
+    /** Comparison sentences computed from the measured numbers. */
+    static List<String> findings(CompareLosses.Outcome o, boolean presetB) {
+        List<String> out = new ArrayList<>();
+        List<Experiment.Result> rs = o.results();
+        List<Presets.Combo> cs = o.combos();
+        String maskKey = presetB ? "miou_b" : "iou", maskName = presetB ? "mIoU (B)" : "IoU (A)";
+        String depthKey = presetB ? "mrmse_b" : "rmse", depthName = presetB ? "mRMSE (B)" : "RMSE (A)";
+        ToDoubleFunction<Presets.Published> pm = presetB ? Presets.Published::miouB : Presets.Published::iou;
+        ToDoubleFunction<Presets.Published> pd = presetB ? Presets.Published::mrmseB : Presets.Published::rmse;
+        out.addAll(compare(rs, cs, maskKey, maskName, pm, true, "mask", presetB ? null : "dsresnet"));
+        if (!presetB) out.addAll(compare(rs, cs, maskKey, maskName, pm, true, "mask (MaskNet test)", "masknet"));
+        out.addAll(compare(rs, cs, depthKey, depthName, pd, false, "depth", presetB ? null : "dsresnet"));
+        double bestOurs = Double.NaN, bestTheirs = Double.NaN;
+        for (int i = 0; i < rs.size(); i++) {
+            double v = rs.get(i).get(maskKey), t = pm.applyAsDouble(cs.get(i).published());
+            if (Double.isFinite(v) && !(v <= bestOurs)) bestOurs = v;
+            if (Double.isFinite(t) && !(t <= bestTheirs)) bestTheirs = t;
+        }
+        if (Double.isFinite(bestOurs) && Double.isFinite(bestTheirs)) {
+            double ceiling = presetB ? 0.5 : 1.0;
+            out.add(String.format(Locale.ROOT, "Training progress: the best %s here is %.4f against the seed's best %.4f (the metric's ceiling is %.1f). %s",
+                    maskName, bestOurs, bestTheirs, ceiling, bestOurs < 0.8 * bestTheirs
+                            ? "These models are far from converged, so this ranking says which losses learn fastest in the first few hundred steps "
+                            + "at this scale, not which ends best; run with more data and epochs (see --help) before drawing the seed's conclusion."
+                            : "These models reach a similar level as the seed's, so the rankings are comparable in kind."));
+        }
+        if (presetB) {
+            for (int i = 0; i < rs.size(); i++) {
+                if ("berhu".equals(rs.get(i).objective().depth())) {
+                    int rank = rankOf(rs, i, depthKey, false);
+                    out.add(String.format(Locale.ROOT, "Textbook BerHu (bce-dice/berhu) reached %s %s here, rank %d of %d; seed B's buggy BerHu "
+                                    + "gave %.4f, its worst row. %s", depthName, f(rs.get(i).get(depthKey)), rank, countFinite(rs, depthKey),
+                            cs.get(i).published().mrmseB(), rank <= countFinite(rs, depthKey) / 2
+                                    ? "With the bug fixed, BerHu is no longer the worst depth loss."
+                                    : "It is still in the lower half here."));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> compare(List<Experiment.Result> rs, List<Presets.Combo> cs, String key, String name,
+                                        ToDoubleFunction<Presets.Published> theirs, boolean higher, String what, String model) {
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < rs.size(); i++) {
+            if ((model == null || cs.get(i).model().equals(model)) && Double.isFinite(rs.get(i).get(key))) idx.add(i);
+        }
+        List<String> out = new ArrayList<>();
+        if (idx.isEmpty()) return out;
+        Comparator<Integer> byOurs = Comparator.comparingDouble(i -> rs.get(i).get(key));
+        if (higher) byOurs = byOurs.reversed();
+        List<Integer> ours = new ArrayList<>(idx);
+        ours.sort(byOurs);
+        int best = ours.get(0), worst = ours.get(ours.size() - 1);
+        double spread = Math.abs(rs.get(best).get(key) - rs.get(worst).get(key));
+        boolean flat = spread < 0.02 * Math.abs(rs.get(best).get(key));
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Best %s by %s here: **%s** (%s); worst: %s (%s); spread %.4f%s.",
+                what, name, rs.get(best).label(), f(rs.get(best).get(key)), rs.get(worst).label(), f(rs.get(worst).get(key)), spread,
+                flat ? ", under 2% of the value: too small to separate these losses" : ""));
+        List<Integer> both = new ArrayList<>();
+        for (int i : idx) if (Double.isFinite(theirs.applyAsDouble(cs.get(i).published()))) both.add(i);
+        if (both.size() >= 2) {
+            Comparator<Integer> byTheirs = Comparator.comparingDouble(i -> theirs.applyAsDouble(cs.get(i).published()));
+            if (higher) byTheirs = byTheirs.reversed();
+            List<Integer> t = new ArrayList<>(both);
+            t.sort(byTheirs);
+            int tb = t.get(0), tw = t.get(t.size() - 1);
+            s.append(String.format(Locale.ROOT, " The seed's best was %s (%s, theirs) and its worst %s (%s, theirs): ",
+                    rs.get(tb).label(), f(theirs.applyAsDouble(cs.get(tb).published())), rs.get(tw).label(),
+                    f(theirs.applyAsDouble(cs.get(tw).published()))));
+            s.append(tb == best ? "the same winner" : String.format(Locale.ROOT, "a different winner (theirs ranks %s here, %.4f from the best)",
+                    ordinal(ours.indexOf(tb) + 1), Math.abs(rs.get(tb).get(key) - rs.get(best).get(key))));
+            s.append(tw == worst ? ", the same loser." : ", a different loser.");
+            if (both.size() >= 3) {
+                double[] a = new double[both.size()], bb = new double[both.size()];
+                for (int k = 0; k < both.size(); k++) {
+                    a[k] = rs.get(both.get(k)).get(key);
+                    bb[k] = theirs.applyAsDouble(cs.get(both.get(k)).published());
+                }
+                double rho = spearman(a, bb);
+                s.append(String.format(Locale.ROOT, " Rank correlation with the seed's table: Spearman ρ = %.2f over %d combinations, i.e. the rankings %s.",
+                        rho, both.size(), rho >= 0.7 ? "largely agree" : rho >= 0.3 ? "agree in part" : rho > -0.3 ? "are unrelated"
+                                : rho > -0.7 ? "tend to run the other way" : "are reversed"));
+            }
+        }
+        out.add(s.toString());
+        return out;
+    }
+
+    static String ordinal(int n) {
+        return n + (n % 100 >= 11 && n % 100 <= 13 ? "th" : switch (n % 10) { case 1 -> "st"; case 2 -> "nd"; case 3 -> "rd"; default -> "th"; });
+    }
+
+    private static int rankOf(List<Experiment.Result> rs, int i, String key, boolean higher) {
+        double v = rs.get(i).get(key);
+        int r = 1;
+        for (Experiment.Result x : rs) {
+            double w = x.get(key);
+            if (Double.isFinite(w) && (higher ? w > v : w < v)) r++;
+        }
+        return r;
+    }
+
+    private static int countFinite(List<Experiment.Result> rs, String key) {
+        int n = 0;
+        for (Experiment.Result x : rs) if (Double.isFinite(x.get(key))) n++;
+        return n;
+    }
+
+    /** Spearman's ρ: Pearson correlation of the (tie-averaged) ranks. */
+    static double spearman(double[] a, double[] b) {
+        double[] ra = ranks(a), rb = ranks(b);
+        double ma = Arrays.stream(ra).average().orElse(0), mb = Arrays.stream(rb).average().orElse(0);
+        double sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < a.length; i++) {
+            sab += (ra[i] - ma) * (rb[i] - mb);
+            saa += (ra[i] - ma) * (ra[i] - ma);
+            sbb += (rb[i] - mb) * (rb[i] - mb);
+        }
+        return saa == 0 || sbb == 0 ? 0 : sab / Math.sqrt(saa * sbb);
+    }
+
+    static double[] ranks(double[] x) {
+        Integer[] idx = new Integer[x.length];
+        for (int i = 0; i < x.length; i++) idx[i] = i;
+        Arrays.sort(idx, Comparator.comparingDouble(i -> x[i]));
+        double[] r = new double[x.length];
+        for (int i = 0; i < x.length; ) {
+            int j = i;
+            while (j + 1 < x.length && x[idx[j + 1]] == x[idx[i]]) j++;
+            double mean = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) r[idx[k]] = mean;
+            i = j + 1;
+        }
+        return r;
+    }
+
+    static void writeCsv(CompareLosses.Outcome o, Path file) throws IOException {
+        Set<String> cols = new LinkedHashSet<>();
+        for (Experiment.Result r : o.results()) cols.addAll(r.history().columns());
+        StringBuilder sb = new StringBuilder("combination,model,").append(String.join(",", cols)).append('\n');
+        for (int i = 0; i < o.results().size(); i++) {
+            Experiment.Result r = o.results().get(i);
+            History h = r.history();
+            List<double[]> columns = new ArrayList<>();
+            for (String col : cols) columns.add(h.column(col));
+            for (int e = 0; e < h.size(); e++) {
+                sb.append(r.label()).append(',').append(o.combos().get(i).model());
+                int k = 0;
+                for (String col : cols) {
+                    double v = columns.get(k++)[e];
+                    sb.append(',');
+                    if (col.equals("epoch")) sb.append((int) v);
+                    else if (Double.isFinite(v)) sb.append(String.format(Locale.ROOT, "%.6g", v));
+                }
+                sb.append('\n');
+            }
+        }
+        Files.writeString(file, sb.toString());
+    }
+
+    static void comparisonPlots(CompareLosses.Outcome o, Path dir) {
+        String[][] plots = {{"val_loss", "validation loss (each combination's own total)"}, {"val_miou_b", "validation mIoU (B)"},
+                {"val_iou", "validation IoU (A)"}, {"val_mrmse_b", "validation mRMSE (B)"}, {"val_rmse", "validation RMSE (A)"}};
+        for (String[] p : plots) {
+            LinePlot plot = new LinePlot(p[1]).xLabel("epoch").yLabel(p[0]);
+            boolean any = false;
+            for (Experiment.Result r : o.results()) {
+                double[] y = r.history().column(p[0]);
+                boolean finite = false;
+                for (double v : y) finite |= Double.isFinite(v);
+                if (!finite) continue;
+                plot.series(r.label(), r.history().column("epoch"), y, true);
+                any = true;
+            }
+            if (any) plot.write(dir.resolve("comparison_" + p[0] + ".png"), 900, 560);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package jgrad.examples.cli;
+
+import jgrad.examples.data.Layout;
+import jgrad.examples.data.SceneGenerator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** train, predict, compare-losses and lr-find end to end on a tiny generated set (16×16, width 1). */
+class ExperimentCommandsTest {
+    @TempDir
+    static Path tmp;
+    static Path data, trainRun;
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void trainOnce() {
+        data = tmp.resolve("data");
+        SceneGenerator.generate(new SceneGenerator.Options(data, Layout.B, 16, 16, 5, 4, 2, 1, 0.92f), null);
+        trainRun = tmp.resolve("train");
+        Result r = run("train", "--data", data.toString(), "--out", trainRun.toString(), "--size", "16", "--width", "1",
+                "--train", "8", "--val", "4", "--batch", "4", "--epochs", "1", "--no-progress");
+        assertEquals(0, r.code(), r.out() + r.err());
+    }
+
+    @Test
+    void trainWritesCheckpointsReportAndModelDescription() {
+        for (String f : List.of("last/model.safetensors", "best/model.safetensors", "history.csv", "model.json", "config.properties",
+                "report.md", "loss.png", "grid.png", "grids/epoch_1.png")) {
+            assertTrue(Files.exists(trainRun.resolve(f)), f);
+        }
+    }
+
+    @Test
+    void resumeContinuesFromTheSavedConfiguration() throws Exception {
+        Path copy = tmp.resolve("resumed");
+        Files.createDirectories(copy);
+        try (var s = Files.walk(trainRun)) {
+            for (Path p : s.toList()) {
+                Path q = copy.resolve(trainRun.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(q);
+                else Files.copy(p, q);
+            }
+        }
+        Result r = run("train", "--resume", copy.toString(), "--epochs", "2", "--no-progress");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("Resumed from") && r.out().contains("Epoch 2/2"), r.out());
+        assertEquals(3, Files.readAllLines(copy.resolve("history.csv")).size()); // header + 2 epochs
+    }
+
+    @Test
+    void predictWritesGrayPngsOfTheInputSize() throws Exception {
+        Path bg = Files.list(data.resolve("bg")).sorted().findFirst().orElseThrow();
+        Path fgDir = Files.list(data.resolve("fg_bg")).sorted().findFirst().orElseThrow();
+        Path fg = Files.list(fgDir).sorted().findFirst().orElseThrow();
+        Path out = tmp.resolve("pred");
+        Result r = run("predict", "--bg", bg.toString(), "--fg-bg", fg.toString(), "--checkpoint", trainRun.resolve("best").toString(),
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        String stem = fg.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+        for (String kind : List.of("mask", "depth")) {
+            BufferedImage img = ImageIO.read(out.resolve(stem + "_" + kind + ".png").toFile());
+            assertNotNull(img, kind);
+            assertEquals(16, img.getWidth());
+            assertEquals(16, img.getHeight());
+            assertEquals(BufferedImage.TYPE_BYTE_GRAY, img.getType());
+        }
+    }
+
+    @Test
+    void predictErrorsNameTheMissingOrCorruptFile() throws Exception {
+        Path bg = Files.list(data.resolve("bg")).sorted().findFirst().orElseThrow();
+        Path out = tmp.resolve("pred-err");
+        Result missing = run("predict", "--bg", bg.toString(), "--fg-bg", tmp.resolve("nope.jpg").toString(), "--checkpoint",
+                trainRun.resolve("best").toString(), "--out", out.toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("missing file") && missing.err().contains("nope.jpg"), missing.err());
+
+        Path corruptImg = tmp.resolve("corrupt.jpg");
+        Files.writeString(corruptImg, "not an image");
+        Result badImg = run("predict", "--bg", bg.toString(), "--fg-bg", corruptImg.toString(), "--checkpoint",
+                trainRun.resolve("best").toString(), "--out", out.toString());
+        assertEquals(1, badImg.code());
+        assertTrue(badImg.err().contains("cannot decode image") && badImg.err().contains("corrupt.jpg"), badImg.err());
+
+        Path ck = tmp.resolve("corrupt-ck/best");
+        Files.createDirectories(ck);
+        Files.copy(trainRun.resolve("model.json"), ck.getParent().resolve("model.json"));
+        Files.write(ck.resolve("model.safetensors"), new byte[]{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+        Result badCk = run("predict", "--bg", bg.toString(), "--fg-bg", bg.toString(), "--checkpoint", ck.toString(), "--out", out.toString());
+        assertEquals(1, badCk.code());
+        assertTrue(badCk.err().contains("cannot read the weights") && badCk.err().contains("model.safetensors"), badCk.err());
+
+        Result noCk = run("predict", "--bg", bg.toString(), "--fg-bg", bg.toString(), "--checkpoint", tmp.resolve("nowhere").toString(),
+                "--out", out.toString());
+        assertEquals(1, noCk.code());
+        assertTrue(noCk.err().contains("--checkpoint") && noCk.err().contains("does not exist"), noCk.err());
+
+        Path noJson = tmp.resolve("nojson");
+        Files.createDirectories(noJson);
+        Files.copy(trainRun.resolve("best/model.safetensors"), noJson.resolve("model.safetensors"));
+        Result nj = run("predict", "--bg", bg.toString(), "--fg-bg", bg.toString(), "--checkpoint", noJson.toString(), "--out", out.toString());
+        assertEquals(1, nj.code());
+        assertTrue(nj.err().contains("no model.json"), nj.err());
+    }
+
+    @Test
+    void trainRejectsBadOptionsAndMissingFiles() {
+        Result dev = run("train", "--data", data.toString(), "--device", "cuda");
+        assertEquals(1, dev.code());
+        assertTrue(dev.err().contains("CUDA is not available"), dev.err());
+        Result cfg = run("train", "--config", tmp.resolve("missing.properties").toString());
+        assertEquals(1, cfg.code());
+        assertTrue(cfg.err().contains("missing.properties") && cfg.err().contains("does not exist"), cfg.err());
+        Result d = run("train", "--data", tmp.resolve("no-data").toString());
+        assertEquals(1, d.code());
+        assertTrue(d.err().contains("no-data") && d.err().contains("does not exist"), d.err());
+        Result size = run("train", "--data", data.toString(), "--size", "20", "--model", "resunet");
+        assertEquals(1, size.code());
+        assertTrue(size.err().contains("multiple of 16"), size.err());
+        Result res = run("train", "--resume", tmp.resolve("nothing").toString());
+        assertEquals(1, res.code());
+        assertTrue(res.err().contains("--resume"), res.err());
+    }
+
+    @Test
+    void compareLossesWritesReportCsvPlotsAndGrids() throws Exception {
+        Path runs = tmp.resolve("runs");
+        Result r = run("compare-losses", "--data", data.toString(), "--runs", runs.toString(), "--name", "tiny", "--only",
+                "bce/bce,bce-dice/rmse", "--size", "16", "--width", "1", "--train", "8", "--val", "4", "--batch", "8", "--epochs", "1",
+                "--no-progress");
+        assertEquals(0, r.code(), r.out() + r.err());
+        Path dir = runs.resolve("tiny");
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("| bce/bce |") && md.contains("| bce-dice/rmse |"), md);
+        assertTrue(md.contains("0.1279") && md.contains("0.4366"), "the seeds' numbers beside ours: " + md);
+        assertTrue(md.contains("How this run differs from the seeds") && md.contains("Best mask by mIoU (B) here"), md);
+        List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
+        assertEquals(3, csv.size());
+        assertTrue(csv.get(0).startsWith("combination,model,epoch,loss") && csv.get(0).contains("val_miou_b"), csv.get(0));
+        for (String f : List.of("comparison_val_loss.png", "comparison_val_miou_b.png", "bce_bce/grid.png", "bce-dice_rmse/grid.png",
+                "bce-dice_rmse/loss.png", "bce-dice_rmse/best/model.safetensors")) {
+            assertTrue(Files.exists(dir.resolve(f)), f);
+        }
+        BufferedImage grid = ImageIO.read(dir.resolve("bce_bce/grid.png").toFile());
+        // 6 columns of 96 px (16 px × 6) plus gaps; 4 validation rows
+        assertEquals(6 * (96 + 2) + 2, grid.getWidth());
+        assertEquals(22 + 4 * (96 + 2) + 2, grid.getHeight());
+        assertTrue(r.out().contains("| bce/bce |"), r.out());
+    }
+
+    @Test
+    void compareLossesRejectsUnknownPresetsAndCombinations() {
+        Result p = run("compare-losses", "--preset", "c");
+        assertEquals(1, p.code());
+        assertTrue(p.err().contains("--preset must be a or b"), p.err());
+        Result o = run("compare-losses", "--data", data.toString(), "--only", "bce/nothing", "--runs", tmp.resolve("r2").toString());
+        assertEquals(1, o.code());
+        assertTrue(o.err().contains("unknown combination 'bce/nothing'"), o.err());
+    }
+
+    @Test
+    void lrFindWritesThePlotAndCsv() throws Exception {
+        Path out = tmp.resolve("lr");
+        Result r = run("lr-find", "--data", data.toString(), "--size", "16", "--width", "1", "--train", "8", "--val", "4", "--batch", "4",
+                "--steps", "6", "--start", "1e-4", "--end", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertNotNull(ImageIO.read(out.resolve("lr_find.png").toFile()));
+        assertTrue(Files.readAllLines(out.resolve("lr_find.csv")).size() >= 3);
+        assertTrue(r.out().contains("suggested learning rate"), r.out());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String c : List.of("train", "compare-losses", "predict", "lr-find")) {
+            Result r = run(c, "--help");
+            assertEquals(0, r.code(), c);
+            assertTrue(r.out().contains("Usage: jgrad " + c), r.out());
+        }
+    }
+}
