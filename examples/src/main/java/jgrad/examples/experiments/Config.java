@@ -40,11 +40,11 @@ public final class Config {
         key("width", "2", "base channel count (0 = the published width)");
         key("data", "", "dataset folder (layout A or B); empty = a generated synthetic set");
         key("size", "32", "image side the samples are resized to");
-        key("train", "384", "training samples (the rest of the split validates; 0 = all)");
-        key("val", "64", "validation samples (0 = all of the validation part)");
+        key("train", "1024", "training samples (the rest of the split validates; 0 = all)");
+        key("val", "128", "validation samples (0 = all of the validation part)");
         key("val-fraction", "0.2", "fraction of the data held out for validation (disjoint)");
         key("batch", "16", "batch size");
-        key("epochs", "3", "epochs");
+        key("epochs", "5", "epochs");
         key("seg-loss", "bce-dice", "mask loss (registry name)");
         key("depth-loss", "rmse", "depth loss (registry name; ignored by masknet)");
         key("depth-weight", "2", "weight of the depth loss (both seeds use 2)");
