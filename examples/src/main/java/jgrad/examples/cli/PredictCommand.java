@@ -99,17 +99,12 @@ public final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** 0..255 planes → resized to size×size, /255, normalised when the seed did. */
+    /** 0..255 planes → resized to size×size, /255, normalised when the seed did (as the data readers do). */
     static float[] input(float[] planes, int h, int w, int size, float[] mean, float[] std) {
         float[] x = Resize.bilinear(planes, 3, h, w, size, size);
-        float[] y = new float[x.length];
-        int plane = size * size;
-        for (int i = 0; i < x.length; i++) {
-            float v = x[i] / 255f;
-            if (mean != null) v = (v - mean[i / plane]) / std[i / plane];
-            y[i] = v;
-        }
-        return y;
+        for (int i = 0; i < x.length; i++) x[i] /= 255f;
+        Preprocessing.normalise(x, mean, std);
+        return x;
     }
 
     /** The weights file a --checkpoint names. */

@@ -22,7 +22,7 @@ public record Preprocessing(String name, float[] bgMean, float[] bgStd, float[] 
     }
 
     /** In place: [0,1] RGB planes → normalised with the given mean/std (no-op when null). */
-    static void normalise(float[] rgb, float[] mean, float[] std) {
+    public static void normalise(float[] rgb, float[] mean, float[] std) {
         if (mean == null) return;
         int plane = rgb.length / 3;
         for (int c = 0; c < 3; c++) {
