@@ -32,9 +32,10 @@ import java.util.Arrays;
  * <ul>
  *   <li>forward and input gradient pack each B panel with two vector copies per kernel tap
  *       ({@link Shifted}) and run the 8×32 GEMM microkernel;</li>
- *   <li>the weight gradient is a product of two matrices both contiguous along the pixels
- *       (∂y on the wide grid, zeros in the extra columns, and the shifted slices), computed as
- *       4×4 blocks of dot products ({@link Gemm#dotRows}) with no transposing pack.</li>
+ *   <li>the weight gradient is the product of ∂y on the wide grid (zeros in the extra columns)
+ *       and the transposed column matrix, whose rows are the shifted slices ({@link RowPointers}):
+ *       the same packed GEMM, accumulating along the pixels inside each vector lane, so no
+ *       horizontal sums and a bitwise repeatable result.</li>
  * </ul>
  * Extra traffic per (sample, group): the padded copy of the input (Cg·Hp·Wp floats), the output
  * copy-out, and for the weight gradient a wide copy of ∂y.
@@ -42,7 +43,7 @@ import java.util.Arrays;
  * <h2>Data flow, other strides</h2>
  * {@link Columns} packs the forward's panels straight from the image, one kernel tap and one run
  * of output pixels at a time. The weight gradient writes the column matrix out once (Kg × P, per
- * thread) and takes dot products with the rows of ∂y; the input gradient computes ∂col into a
+ * thread) and multiplies ∂y by its transpose with the packed GEMM; the input gradient computes ∂col into a
  * per-thread buffer and scatter-adds it (col2im).
  *
  * <h2>Threads and precision</h2>
@@ -240,10 +241,6 @@ final class Convolution {
         boolean wide = g.sh == 1 && g.sw == 1;
         int wp = g.w + 2 * g.pw, nw = g.oh * wp;
         int[] rowOff = wide ? shifts(cg, g.h + 2 * g.ph, wp, g.kh, g.kw, g.dh, g.dw) : null;
-        int[] dyRows = new int[og];
-        for (int i = 0; i < og; i++) dyRows[i] = i * nw;
-        int[] colRows = new int[kg];
-        for (int k = 0; k < kg; k++) colRows[k] = k * p;
         java.util.concurrent.ConcurrentSkipListMap<Integer, float[]> partials = new java.util.concurrent.ConcurrentSkipListMap<>();
         eachTaskChunk(g.n * g.groups, (from, to, parallelGemm) -> {
             float[] acc = parallelGemm ? total : new float[total.length];
@@ -259,16 +256,16 @@ final class Convolution {
                             System.arraycopy(dy, dyo + ((n * g.o + gr * og + i) * g.oh + r) * g.ow, dyw, i * nw + r * wp, g.ow);
                         }
                     }
-                    Gemm.dotRows(og, kg, nw, dyw, dyRows, xp, rowOff, acc, gr * og * kg, kg, parallelGemm);
+                    Gemm.gemm(og, kg, nw, new Gemm.Strided(dyw, 0, nw, 1), new RowPointers(xp, rowOff), 1f,
+                            acc, gr * og * kg, kg, parallelGemm);
                     continue;
                 }
                 // other strides: the column matrix written out row-major (Kg × P), then dot products
                 float[] col = scratch(WIDE, kg * p);
                 new Columns(xd, xo + (n * g.c + gr * cg) * hw, g.h, g.w, g.kh, g.kw,
                         g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.oh, g.ow).pack(col, 0, 0, p, p, 0, kg);
-                int[] dyAt = new int[og];
-                for (int i = 0; i < og; i++) dyAt[i] = dyo + (n * g.o + gr * og + i) * p;
-                Gemm.dotRows(og, kg, p, dy, dyAt, col, colRows, acc, gr * og * kg, kg, parallelGemm);
+                Gemm.gemm(og, kg, p, new Gemm.Strided(dy, dyo + (n * g.o + gr * og) * p, p, 1), new Gemm.Strided(col, 0, p, 1), 1f,
+                        acc, gr * og * kg, kg, parallelGemm);
             }
             if (acc != total) partials.put(from, acc);
         });
@@ -362,6 +359,24 @@ final class Convolution {
             slot.set(a);
         }
         return a;
+    }
+
+    /**
+     * A matrix whose row r is the contiguous slice {@code x[rowOff[r] ...]}: the transposed column
+     * matrix of a stride-1 convolution on the wide grid, as the GEMM's Bᵀ operand. Packing reads
+     * each row slice once and writes it with stride {@code width}; rows past the end are zeros.
+     */
+    record RowPointers(float[] x, int[] rowOff) implements Gemm.Source {
+        @Override
+        public void pack(float[] dst, int dOff, int r0, int rows, int width, int k0, int kc) {
+            for (int r = 0; r < rows; r++) {
+                int src = rowOff[r0 + r] + k0;
+                for (int k = 0, d = dOff + r; k < kc; k++, d += width) dst[d] = x[src + k];
+            }
+            for (int r = rows; r < width; r++) {
+                for (int k = 0, d = dOff + r; k < kc; k++, d += width) dst[d] = 0f;
+            }
+        }
     }
 
     /**

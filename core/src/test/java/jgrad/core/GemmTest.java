@@ -111,31 +111,6 @@ class GemmTest {
     }
 
     @Test
-    void dotRowsMatchesReference() {
-        Random r = new Random(5);
-        for (int[] mnl : new int[][]{{5, 7, 1030}, {4, 4, 16}, {1, 9, 3}, {32, 29, 2100}}) {
-            int m = mnl[0], n = mnl[1], len = mnl[2];
-            float[] a = random(r, m * len + 40), b = random(r, n * 3 + len + 5);
-            int[] aRow = new int[m], bRow = new int[n];
-            for (int i = 0; i < m; i++) aRow[i] = i * len + (i % 3);          // rows need not be aligned
-            for (int j = 0; j < n; j++) bRow[j] = j * 3 + (j % 2);            // overlapping shifted rows
-            float[] out = random(r, m * (n + 2));
-            float[] expected = out.clone();
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double s = 0;
-                    for (int q = 0; q < len; q++) s += (double) a[aRow[i] + q] * b[bRow[j] + q];
-                    expected[i * (n + 2) + j] += (float) s;
-                }
-            }
-            Gemm.dotRows(m, n, len, a, aRow, b, bRow, out, 0, n + 2, true);
-            for (int i = 0; i < out.length; i++) {
-                assertEquals(expected[i], out[i], 1e-5 * len, "m=" + m + " n=" + n + " len=" + len + " at " + i);
-            }
-        }
-    }
-
-    @Test
     void badLeadingDimensionOrShortArrayIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Gemm.sgemm(false, false, 2, 2, 3, 1f, new float[6], 0, 2, new float[6], 0, 2, 0f, new float[4], 0, 2));

@@ -29,9 +29,7 @@ package jgrad.core.cpu;
  * is in float over at most KC terms per block, then added to C.
  *
  * <h2>Helpers for implicit operands</h2>
- * {@link #gatherPanel} packs a panel whose rows are slices of one array (shifted-image im2col);
- * {@link #dotRows} computes A·Bᵀ for two matrices both contiguous along the contraction
- * dimension, as blocks of dot products, which needs no transposing pack at all.
+ * {@link #gatherPanel} packs a panel whose rows are slices of one array (shifted-image im2col).
  *
  * <h2>Threads</h2>
  * {@link #sgemm} splits a large product into row blocks (or column blocks when N is wider) across
@@ -268,56 +266,6 @@ public final class Gemm {
                 for (int j = 0; j < NR; j++) tile[t + j] += av * bp[b + j];
             }
         }
-    }
-
-    /** Rows of the contraction dimension handled per block by {@link #dotRows}. */
-    static final int DOT_CHUNK = 4096;
-
-    /**
-     * out[oOff + i·ldo + j] += Σ_(q &lt; len) a[aRow[i] + q] · b[bRow[j] + q] for i &lt; m, j &lt; n: the
-     * product of two matrices that are both stored contiguously along the contraction dimension
-     * (C = A·Bᵀ with row pointers), as dot products. Blocks of 4×4 rows, the contraction split in
-     * chunks of {@link #DOT_CHUNK} so a block of B rows stays in L2 while all rows of A pass by.
-     * With {@code parallel} the columns j are split across threads.
-     */
-    public static void dotRows(int m, int n, int len, float[] a, int[] aRow, float[] b, int[] bRow,
-                               float[] out, int oOff, int ldo, boolean parallel) {
-        if (m == 0 || n == 0 || len == 0) return;
-        int blocks = (n + 3) / 4;
-        boolean split = parallel && (long) m * n * len >= PARALLEL_MIN && blocks > 1;
-        Parallel.range(split ? blocks : 1, 1, (from, to) -> {
-            int j0 = split ? from * 4 : 0, j1 = split ? Math.min(n, to * 4) : n;
-            float[] lanes = Simd.VECTOR ? new float[16 * VectorGemm.L] : null;
-            for (int q0 = 0; q0 < len; q0 += DOT_CHUNK) {
-                int ql = Math.min(DOT_CHUNK, len - q0);
-                int vec = Simd.VECTOR ? ql - ql % VectorGemm.L : 0;
-                for (int j = j0; j < j1; j += 4) {
-                    int nj = Math.min(4, j1 - j);
-                    for (int i = 0; i < m; i += 4) {
-                        int mi = Math.min(4, m - i);
-                        if (vec > 0) {
-                            // rows past the end repeat the last valid row; their sums are not written
-                            VectorGemm.dot4x4Lanes(a, aRow[i] + q0, aRow[i + Math.min(1, mi - 1)] + q0,
-                                    aRow[i + Math.min(2, mi - 1)] + q0, aRow[i + Math.min(3, mi - 1)] + q0,
-                                    b, bRow[j] + q0, bRow[j + Math.min(1, nj - 1)] + q0,
-                                    bRow[j + Math.min(2, nj - 1)] + q0, bRow[j + Math.min(3, nj - 1)] + q0,
-                                    vec, lanes);
-                        }
-                        for (int ii = 0; ii < mi; ii++) {
-                            for (int jj = 0; jj < nj; jj++) {
-                                float s = 0f;
-                                if (vec > 0) {
-                                    for (int l = 0, at = (4 * ii + jj) * VectorGemm.L; l < VectorGemm.L; l++) s += lanes[at + l];
-                                }
-                                int pa = aRow[i + ii] + q0, pb = bRow[j + jj] + q0;
-                                for (int q = vec; q < ql; q++) s += a[pa + q] * b[pb + q];
-                                out[oOff + (i + ii) * ldo + j + jj] += s;
-                            }
-                        }
-                    }
-                }
-            }
-        });
     }
 
     /**

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API microkernel of {@link Gemm}: an {@value Gemm#MR}×NR tile of C, NR being two
  * vectors of the preferred species (32 floats with AVX-512), held in 16 vector registers while
  * kc rank-1 updates stream through: per step two vector loads of the packed B panel, MR scalar
- * broadcasts of the packed A panel and 2·MR fused multiply-adds. Also the 4×4 dot-product block
- * behind {@link Gemm#dotRows} and the panel copy behind {@link Gemm#gatherPanel}. Loaded only
+ * broadcasts of the packed A panel and 2·MR fused multiply-adds. Also the panel copy behind
+ * {@link Gemm#gatherPanel}. Loaded only
  * when the incubator module is present.
  *
  * <p>Every vector stays a local inside one method: passing a vector to a helper that is not
@@ -101,76 +101,6 @@ final class VectorGemm {
         c61.intoArray(c, co + 6 * ldc + L);
         c70.intoArray(c, co + 7 * ldc);
         c71.intoArray(c, co + 7 * ldc + L);
-    }
-
-    /**
-     * The lane partials of a 4×4 block of dot products along contiguous rows: for each pair (i, j)
-     * of the four a rows and four b rows, lanes[(4i + j)·L + l] = Σ_k a[a_i + kL + l]·b[b_j + kL + l]
-     * over the first vecLen floats (a multiple of L). 16 vector accumulators, 8 loads per 16 FMAs.
-     * The caller adds the lanes in a fixed order and the tail in scalar code: reduceLanes leaves
-     * its order unspecified (interpreted and compiled code round differently), and keeping this
-     * method small and branch-free lets the JIT compile it early and keep it compiled.
-     */
-    static void dot4x4Lanes(float[] a, int a0, int a1, int a2, int a3, float[] b, int b0, int b1, int b2, int b3,
-                            int vecLen, float[] lanes) {
-        FloatVector s00 = FloatVector.zero(S);
-        FloatVector s01 = FloatVector.zero(S);
-        FloatVector s02 = FloatVector.zero(S);
-        FloatVector s03 = FloatVector.zero(S);
-        FloatVector s10 = FloatVector.zero(S);
-        FloatVector s11 = FloatVector.zero(S);
-        FloatVector s12 = FloatVector.zero(S);
-        FloatVector s13 = FloatVector.zero(S);
-        FloatVector s20 = FloatVector.zero(S);
-        FloatVector s21 = FloatVector.zero(S);
-        FloatVector s22 = FloatVector.zero(S);
-        FloatVector s23 = FloatVector.zero(S);
-        FloatVector s30 = FloatVector.zero(S);
-        FloatVector s31 = FloatVector.zero(S);
-        FloatVector s32 = FloatVector.zero(S);
-        FloatVector s33 = FloatVector.zero(S);
-        for (int q = 0; q < vecLen; q += L) {
-            FloatVector x0 = FloatVector.fromArray(S, a, a0 + q);
-            FloatVector x1 = FloatVector.fromArray(S, a, a1 + q);
-            FloatVector x2 = FloatVector.fromArray(S, a, a2 + q);
-            FloatVector x3 = FloatVector.fromArray(S, a, a3 + q);
-            FloatVector y0 = FloatVector.fromArray(S, b, b0 + q);
-            FloatVector y1 = FloatVector.fromArray(S, b, b1 + q);
-            FloatVector y2 = FloatVector.fromArray(S, b, b2 + q);
-            FloatVector y3 = FloatVector.fromArray(S, b, b3 + q);
-            s00 = x0.fma(y0, s00);
-            s01 = x0.fma(y1, s01);
-            s02 = x0.fma(y2, s02);
-            s03 = x0.fma(y3, s03);
-            s10 = x1.fma(y0, s10);
-            s11 = x1.fma(y1, s11);
-            s12 = x1.fma(y2, s12);
-            s13 = x1.fma(y3, s13);
-            s20 = x2.fma(y0, s20);
-            s21 = x2.fma(y1, s21);
-            s22 = x2.fma(y2, s22);
-            s23 = x2.fma(y3, s23);
-            s30 = x3.fma(y0, s30);
-            s31 = x3.fma(y1, s31);
-            s32 = x3.fma(y2, s32);
-            s33 = x3.fma(y3, s33);
-        }
-        s00.intoArray(lanes, 0 * L);
-        s01.intoArray(lanes, 1 * L);
-        s02.intoArray(lanes, 2 * L);
-        s03.intoArray(lanes, 3 * L);
-        s10.intoArray(lanes, 4 * L);
-        s11.intoArray(lanes, 5 * L);
-        s12.intoArray(lanes, 6 * L);
-        s13.intoArray(lanes, 7 * L);
-        s20.intoArray(lanes, 8 * L);
-        s21.intoArray(lanes, 9 * L);
-        s22.intoArray(lanes, 10 * L);
-        s23.intoArray(lanes, 11 * L);
-        s30.intoArray(lanes, 12 * L);
-        s31.intoArray(lanes, 13 * L);
-        s32.intoArray(lanes, 14 * L);
-        s33.intoArray(lanes, 15 * L);
     }
 
     /** dst[dOff + k·NR + j] = src[rowOff[k0 + k] + add + j] for k &lt; kc, j &lt; NR: one full B panel. */
