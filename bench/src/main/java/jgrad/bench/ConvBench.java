@@ -3,11 +3,9 @@ package jgrad.bench;
 import jgrad.core.Functional;
 import jgrad.core.Rng;
 import jgrad.core.Tensor;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -50,18 +48,6 @@ public class ConvBench {
 
     private Tensor x, w, gradOut;
 
-    /** Counts GFLOP done, so JMH reports GFLOP/s next to the call rate. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Counters {
-        public double gflops;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            gflops = 0;
-        }
-    }
-
     @Setup
     public void setup() {
         Rng rng = new Rng(7);
@@ -71,7 +57,7 @@ public class ConvBench {
     }
 
     @Benchmark
-    public Tensor step(Counters counters) {
+    public Tensor step(GflopCounter counters) {
         x.zeroGrad();
         w.zeroGrad();
         Tensor y = Functional.conv2d(x, w, null, 1, 1);
@@ -81,7 +67,7 @@ public class ConvBench {
     }
 
     @Benchmark
-    public Tensor forward(Counters counters) {
+    public Tensor forward(GflopCounter counters) {
         Tensor y = Functional.conv2d(x.detach(), w.detach(), null, 1, 1);
         counters.gflops += PASS_FLOPS * 1e-9;
         return y;

@@ -1,11 +1,9 @@
 package jgrad.bench;
 
 import jgrad.core.cpu.Gemm;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -48,18 +46,6 @@ public class GemmBench {
         return 2.0 * n * n * n;
     }
 
-    /** Counts GFLOP done, so JMH reports GFLOP/s next to the call rate. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Counters {
-        public double gflops;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            gflops = 0;
-        }
-    }
-
     @Setup
     public void setup() {
         Random r = new Random(1);
@@ -73,7 +59,7 @@ public class GemmBench {
     }
 
     @Benchmark
-    public float[] sgemm(Counters counters) {
+    public float[] sgemm(GflopCounter counters) {
         Gemm.gemmSerial(n, n, n, new Gemm.Strided(a, 0, n, 1), new Gemm.Strided(b, 0, n, 1).t(), 0f, c, 0, n);
         counters.gflops += flops(n) * 1e-9;
         return c;

@@ -25,4 +25,15 @@ final class Batches {
     static double sigmoid(float x) {
         return 1.0 / (1.0 + Math.exp(-(double) x));
     }
+
+    /** {Σ p·t, Σ (p + t)} over x[from, to) with p = σ(x): the overlap sums both IoU metrics use. */
+    static double[] overlap(float[] x, float[] t, int from, int to) {
+        double inter = 0, total = 0;
+        for (int i = from; i < to; i++) {
+            double p = sigmoid(x[i]);
+            inter += p * t[i];
+            total += p + t[i];
+        }
+        return new double[]{inter, total};
+    }
 }

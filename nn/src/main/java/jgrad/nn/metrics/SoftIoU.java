@@ -40,12 +40,8 @@ public final class SoftIoU implements Metric {
         float[] x = output.toArray(), t = target.toArray();
         int per = x.length / n;
         for (int b = 0; b < n; b++) {
-            double inter = 0, total = 0;
-            for (int i = b * per, e = i + per; i < e; i++) {
-                double p = Batches.sigmoid(x[i]);
-                inter += p * t[i];
-                total += p + t[i];
-            }
+            double[] o = Batches.overlap(x, t, b * per, (b + 1) * per);
+            double inter = o[0], total = o[1];
             sum += (inter + EPS) / (total - inter + EPS);
         }
         images += n;
