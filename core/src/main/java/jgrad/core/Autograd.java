@@ -77,6 +77,35 @@ public final class Autograd {
     }
 
     /**
+     * A scope in which graphs are recorded again even inside {@link #noGrad()}, as
+     * {@code torch.enable_grad()}: for differentiating a helper computation inside a backward.
+     */
+    public static EnableGrad enableGrad() {
+        int[] d = DISABLED.get();
+        EnableGrad scope = new EnableGrad(d[0]);
+        d[0] = 0;
+        return scope;
+    }
+
+    /** Closing restores the grad mode that was in force before {@link Autograd#enableGrad()}. */
+    public static final class EnableGrad implements AutoCloseable {
+        private final int saved;
+        private boolean closed;
+
+        private EnableGrad(int saved) {
+            this.saved = saved;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                DISABLED.get()[0] = saved;
+            }
+        }
+    }
+
+    /**
      * Attaches a backward function to {@code out} when grad mode is on and any input requires
      * a gradient; returns {@code out}.
      */
@@ -101,10 +130,13 @@ public final class Autograd {
                         + "; backward() without a gradient needs a scalar. Pass a gradient of the same shape, "
                         + "or reduce first (sum(), mean())");
             }
-            gradient = Tensor.ones(root.dims());
+            gradient = Tensor.full(root.device(), 1f, root.dims());
         } else if (!java.util.Arrays.equals(gradient.dims(), root.dims())) {
             throw new IllegalArgumentException("backward: gradient shape " + Shape.str(gradient.dims())
                     + " does not match output shape " + Shape.str(root.dims()));
+        } else if (!gradient.device().equals(root.device())) {
+            throw new IllegalArgumentException("backward: the gradient is on " + gradient.device() + " but the output on "
+                    + root.device());
         }
         if (root.gradFn != null && root.gradFn.freed()) throw freed(root.gradFn);
         List<Tensor> order = topologicalOrder(root);

@@ -53,6 +53,7 @@ final class BatchNorm {
             throw new IllegalArgumentException("batchNorm: give both running mean and running var, or neither (input " + Shape.str(x.shape) + ")");
         }
 
+        if (!x.isCpu()) return onDevice(x, runningMean, runningVar, weight, bias, training, momentum, eps, c);
         Tensor xc = x.detach().contiguous();
         float[] xd = xc.data;
         int xo = xc.offset, planes = n * c;
@@ -169,6 +170,30 @@ final class BatchNorm {
                 db = db.reshape(bShape);
             }
             return new Tensor[]{dx, dw, db};
+        }, x, weight, bias);
+    }
+
+    /** The same op through the device backend; statistics stay on the device. */
+    private static Tensor onDevice(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, double momentum, double eps, int c) {
+        Tensor[] t = Elementwise.sameDevice("batchNorm", x, runningMean, runningVar, weight, bias);
+        Device dev = x.device();
+        if ((runningMean != null && !runningMean.isContiguous()) || (runningVar != null && !runningVar.isContiguous())) {
+            throw new IllegalArgumentException("batchNorm: running statistics must be contiguous (they are updated in place on " + dev + ")");
+        }
+        Tensor xc = x.detach().contiguous();
+        Tensor w = weight == null ? Tensor.full(dev, 1f, c) : t[3].detach().contiguous();
+        Tensor b = bias == null ? Tensor.zeros(dev, c) : t[4].detach().contiguous();
+        Tensor y = Tensor.empty(dev, x.shape);
+        Tensor saveMean = Tensor.empty(dev, c), saveInvStd = Tensor.empty(dev, c);
+        x.backend().batchNorm(xc, runningMean, runningVar, w, b, training, momentum, eps, y, saveMean, saveInvStd);
+        return Autograd.record("batchNorm", y, g -> {
+            Tensor dx = x.requiresGrad ? Tensor.empty(dev, x.shape) : null;
+            Tensor dw = Tensor.empty(dev, c), db = Tensor.empty(dev, c);
+            x.backend().batchNormBackward(xc, g.contiguous(), w, saveMean, saveInvStd, training, eps, dx, dw, db);
+            return new Tensor[]{dx,
+                    weight != null && weight.requiresGrad ? dw.reshape(weight.shape) : null,
+                    bias != null && bias.requiresGrad ? db.reshape(bias.shape) : null};
         }, x, weight, bias);
     }
 

@@ -1,5 +1,7 @@
 package jgrad.core;
 
+import jgrad.core.spi.Backend;
+
 import jgrad.core.cpu.Gemm;
 import jgrad.core.cpu.Parallel;
 import jgrad.core.cpu.Simd;
@@ -68,8 +70,28 @@ final class Convolution {
 
     static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
         Geometry geo = check(x, weight, bias, stride, padding, dilation, groups);
-        Tensor xc = x.detach().contiguous(), wc = weight.detach().contiguous();
-        Tensor bc = bias == null ? null : bias.detach().contiguous();
+        Tensor[] xwb = Elementwise.sameDevice("conv2d", x, weight, bias);
+        Tensor xc = xwb[0].detach().contiguous(), wc = xwb[1].detach().contiguous();
+        Tensor bc = bias == null ? null : xwb[2].detach().contiguous();
+        if (!xc.isCpu()) {
+            Backend.Conv2d p = new Backend.Conv2d(stride.clone(), padding.clone(), dilation.clone(), groups);
+            Tensor out = Tensor.empty(xc.device(), geo.n, geo.o, geo.oh, geo.ow);
+            xc.backend().conv2d(xc, wc, bc, p, out);
+            return Autograd.record("conv2d", out, g -> {
+                Tensor gc = g.contiguous();
+                Tensor gx = null, gw = null;
+                if (x.requiresGrad) {
+                    gx = Tensor.empty(xc.device(), x.shape);
+                    xc.backend().conv2dBackwardData(gc, wc, p, gx);
+                }
+                if (weight.requiresGrad) {
+                    gw = Tensor.empty(xc.device(), weight.shape);
+                    xc.backend().conv2dBackwardWeight(xc, gc, p, gw);
+                }
+                Tensor gb = bias != null && bias.requiresGrad ? gc.sum(new int[]{0, 2, 3}, false) : null;
+                return new Tensor[]{gx, gw, gb};
+            }, x, weight, bias);
+        }
         Tensor out = Tensor.zeros(geo.n, geo.o, geo.oh, geo.ow);
         forward(geo, xc.data, xc.offset, wc.data, wc.offset, bc == null ? null : bc.data, bc == null ? 0 : bc.offset,
                 out.data);

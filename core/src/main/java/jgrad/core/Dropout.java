@@ -28,8 +28,14 @@ final class Dropout {
         if (!training || p == 0) return x;
         if (rng == null) throw new IllegalArgumentException("dropout: an Rng is needed in training (input " + Shape.str(x.shape) + ")");
         long seed = rng.nextLong();
-        Tensor mask = Tensor.zeros(x.shape);
-        if (p < 1) {
+        Tensor mask;
+        if (!x.isCpu()) {
+            mask = Tensor.zeros(x.device(), x.shape);
+            if (p < 1 && mask.numel() > 0) {
+                x.backend().dropoutMask(seed, (long) Math.ceil(p * 0x1.0p24), (float) (1 / (1 - p)), mask);
+            }
+        } else if (p < 1) {
+            mask = Tensor.zeros(x.shape);
             float[] md = mask.data;
             float scale = (float) (1 / (1 - p));
             // u = b·2⁻²⁴ ≥ p ⟺ b ≥ ⌈p·2²⁴⌉ = t for the 24-bit integer b; (t − 1 − b) >>> 63 is that
@@ -39,6 +45,8 @@ final class Dropout {
                 if (Simd.VECTOR) VectorDropout.mask(seed, GOLDEN, t, scale, md, from, to);
                 else mask(seed, t, scale, md, from, to);
             });
+        } else {
+            mask = Tensor.zeros(x.shape);
         }
         Tensor y;
         try (var scope = Autograd.noGrad()) {

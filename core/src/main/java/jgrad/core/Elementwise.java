@@ -22,7 +22,47 @@ final class Elementwise {
         return s;
     }
 
+    /**
+     * The operands on one device: device tensors must share it, and a 0-d CPU tensor (a scalar
+     * operand such as {@code x.mul(2f)}) is moved to it; anything else on the CPU is an error.
+     */
+    static Tensor[] sameDevice(String op, Tensor... ts) {
+        Device dev = null;
+        for (Tensor t : ts) {
+            if (t == null || t.isCpu()) continue;
+            Device d = t.device();
+            if (dev == null) dev = d;
+            else if (!dev.equals(d)) throw new IllegalArgumentException(op + ": operands are on " + dev + " and " + d + "; move them to one device with to()");
+        }
+        if (dev == null) return ts;
+        Tensor[] out = ts.clone();
+        for (int i = 0; i < ts.length; i++) {
+            Tensor t = ts[i];
+            if (t == null || !t.isCpu()) continue;
+            if (t.rank() != 0) {
+                throw new IllegalArgumentException(op + ": operand " + i + " of shape " + Shape.str(t.shape) + " is on the cpu but "
+                        + "another is on " + dev + "; move it with to(" + dev + ")");
+            }
+            out[i] = t.to(dev);
+        }
+        return out;
+    }
+
+    /** t read as the broadcast shape {@code to} (a plain view, no graph). */
+    static Tensor broadcastView(Tensor t, int[] to) {
+        return t.viewOf(t.offset, to, broadcastStrides(t, to));
+    }
+
     static Tensor unary(UnaryOp op, Tensor x) {
+        if (!x.isCpu()) {
+            Tensor y = Tensor.empty(x.device(), x.shape);
+            if (y.numel() > 0) x.backend().unary(op, x, y);
+            return Autograd.record(op.opName(), y, g -> {
+                Tensor dx = Tensor.empty(x.device(), x.shape);
+                if (dx.numel() > 0) x.backend().unaryBackward(op, x.contiguous(), y, g.contiguous(), dx);
+                return new Tensor[]{dx};
+            }, x);
+        }
         Tensor y = Tensor.zeros(x.shape);
         if (x.isContiguous()) {
             float[] xd = x.data, yd = y.data;
@@ -48,13 +88,21 @@ final class Elementwise {
         }, x);
     }
 
-    static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+    static Tensor binary(BinaryOp op, Tensor a0, Tensor b0) {
+        Tensor[] ab = sameDevice(op.opName(), a0, b0);
+        Tensor a = ab[0], b = ab[1];
         int[] shape = Shape.broadcast(op.opName(), a.shape, b.shape);
-        Tensor out = Tensor.zeros(shape);
-        StridedLoop loop = new StridedLoop(shape, new int[][]{out.strides, broadcastStrides(a, shape), broadcastStrides(b, shape)},
-                new int[]{0, a.offset, b.offset});
-        int sa = loop.stride(1), sb = loop.stride(2);
-        loop.run(GRAIN, (off, len) -> Simd.binary(op, a.data, off[1], sa, b.data, off[2], sb, out.data, off[0], len));
+        Tensor out;
+        if (!a.isCpu()) {
+            out = Tensor.empty(a.device(), shape);
+            if (out.numel() > 0) a.backend().binary(op, broadcastView(a, shape), broadcastView(b, shape), out);
+        } else {
+            out = Tensor.zeros(shape);
+            StridedLoop loop = new StridedLoop(shape, new int[][]{out.strides, broadcastStrides(a, shape), broadcastStrides(b, shape)},
+                    new int[]{0, a.offset, b.offset});
+            int sa = loop.stride(1), sb = loop.stride(2);
+            loop.run(GRAIN, (off, len) -> Simd.binary(op, a.data, off[1], sa, b.data, off[2], sb, out.data, off[0], len));
+        }
         if (!op.differentiable()) return out;
         return Autograd.record(op.opName(), out, g -> {
             Tensor ga = null, gb = null;
@@ -81,6 +129,13 @@ final class Elementwise {
     /** g · ∂y/∂a (or ∂y/∂b) straight from the op's own derivative, over the output's shape. */
     private static Tensor partial(BinaryOp op, boolean wrtA, Tensor g, Tensor a, Tensor b, Tensor y) {
         int[] shape = y.shape;
+        if (!y.isCpu()) {
+            Tensor r = Tensor.empty(y.device(), shape);
+            if (r.numel() > 0) {
+                y.backend().binaryPartial(op, wrtA, broadcastView(g, shape), broadcastView(a, shape), broadcastView(b, shape), y, r);
+            }
+            return r;
+        }
         Tensor r = Tensor.zeros(shape);
         StridedLoop loop = new StridedLoop(shape, new int[][]{r.strides, broadcastStrides(g, shape), broadcastStrides(a, shape),
                 broadcastStrides(b, shape), y.strides}, new int[]{0, g.offset, a.offset, b.offset, 0});
@@ -97,6 +152,11 @@ final class Elementwise {
 
     static Tensor clamp(Tensor x, float min, float max) {
         if (!(min <= max)) throw new IllegalArgumentException("clamp: min " + min + " is greater than max " + max);
+        if (!x.isCpu()) {
+            Tensor y = Tensor.empty(x.device(), x.shape);
+            if (y.numel() > 0) x.backend().clamp(x, min, max, y);
+            return Autograd.record("clamp", y, g -> new Tensor[]{g.mul(x.ge(min).mul(x.le(max)))}, x);
+        }
         Tensor y = Tensor.zeros(x.shape);
         StridedLoop loop = new StridedLoop(x.shape, new int[][]{y.strides, x.strides}, new int[]{0, x.offset});
         int xs = loop.stride(1);
@@ -106,17 +166,25 @@ final class Elementwise {
         return Autograd.record("clamp", y, g -> new Tensor[]{g.mul(x.ge(min).mul(x.le(max)))}, x);
     }
 
-    static Tensor where(Tensor cond, Tensor a, Tensor b) {
+    static Tensor where(Tensor cond0, Tensor a0, Tensor b0) {
+        Tensor[] t = sameDevice("where", cond0, a0, b0);
+        Tensor cond = t[0], a = t[1], b = t[2];
         int[] shape = Shape.broadcast("where", Shape.broadcast("where", cond.shape, a.shape), b.shape);
-        Tensor out = Tensor.zeros(shape);
-        StridedLoop loop = new StridedLoop(shape, new int[][]{out.strides, broadcastStrides(cond, shape),
-                broadcastStrides(a, shape), broadcastStrides(b, shape)}, new int[]{0, cond.offset, a.offset, b.offset});
-        int sc = loop.stride(1), sa = loop.stride(2), sb = loop.stride(3);
-        loop.run(GRAIN, (off, len) -> {
-            for (int i = 0; i < len; i++) {
-                out.data[off[0] + i] = cond.data[off[1] + i * sc] != 0 ? a.data[off[2] + i * sa] : b.data[off[3] + i * sb];
-            }
-        });
+        Tensor out;
+        if (!cond.isCpu() || !a.isCpu()) {
+            out = Tensor.empty(a.device(), shape);
+            if (out.numel() > 0) a.backend().where(broadcastView(cond, shape), broadcastView(a, shape), broadcastView(b, shape), out);
+        } else {
+            out = Tensor.zeros(shape);
+            StridedLoop loop = new StridedLoop(shape, new int[][]{out.strides, broadcastStrides(cond, shape),
+                    broadcastStrides(a, shape), broadcastStrides(b, shape)}, new int[]{0, cond.offset, a.offset, b.offset});
+            int sc = loop.stride(1), sa = loop.stride(2), sb = loop.stride(3);
+            loop.run(GRAIN, (off, len) -> {
+                for (int i = 0; i < len; i++) {
+                    out.data[off[0] + i] = cond.data[off[1] + i * sc] != 0 ? a.data[off[2] + i * sa] : b.data[off[3] + i * sb];
+                }
+            });
+        }
         return Autograd.record("where", out, g -> {
             Tensor zero = Tensor.scalar(0);
             return new Tensor[]{null,
@@ -126,8 +194,13 @@ final class Elementwise {
     }
 
     /** dst[...] = src[...] (src broadcast to dst's shape); no gradient is recorded. */
-    static void copyInto(Tensor dst, Tensor src) {
-        Shape.broadcast("copy", src.shape, dst.shape);
+    static void copyInto(Tensor dst, Tensor src0) {
+        Shape.broadcast("copy", src0.shape, dst.shape);
+        Tensor src = sameDevice("copy", dst, src0)[1];
+        if (!dst.isCpu()) {
+            if (dst.numel() > 0) dst.backend().copy(dst, broadcastView(src, dst.shape));
+            return;
+        }
         StridedLoop loop = new StridedLoop(dst.shape, new int[][]{dst.strides, broadcastStrides(src, dst.shape)},
                 new int[]{dst.offset, src.offset});
         int ds = loop.stride(0), ss = loop.stride(1);
@@ -141,7 +214,12 @@ final class Elementwise {
     }
 
     /** dst += src, in place, for gradient accumulation; no gradient is recorded. */
-    static void addInto(Tensor dst, Tensor src) {
+    static void addInto(Tensor dst, Tensor src0) {
+        Tensor src = sameDevice("add", dst, src0)[1];
+        if (!dst.isCpu()) {
+            if (dst.numel() > 0) dst.backend().addInto(dst, broadcastView(src, dst.shape));
+            return;
+        }
         StridedLoop loop = new StridedLoop(dst.shape, new int[][]{dst.strides, broadcastStrides(src, dst.shape)},
                 new int[]{dst.offset, src.offset});
         int ds = loop.stride(0), ss = loop.stride(1);

@@ -35,13 +35,14 @@ final class Joining {
         int[] outShape = first.shape.clone();
         outShape[d] = total;
         Shape.check("cat", outShape);
-        Tensor out = Tensor.zeros(outShape);
+        Tensor[] parts = Elementwise.sameDevice("cat", tensors);
+        Tensor out = Tensor.empty(parts[0].device(), outShape);
         int[] starts = new int[tensors.length];
         int at = 0;
         for (int k = 0; k < tensors.length; k++) {
             starts[k] = at;
-            int len = tensors[k].shape[d];
-            if (len > 0) Elementwise.copyInto(slab(out, d, at, len), tensors[k]);
+            int len = parts[k].shape[d];
+            if (len > 0) Elementwise.copyInto(slab(out, d, at, len), parts[k]);
             at += len;
         }
         int[] sizes = new int[tensors.length];
@@ -57,7 +58,7 @@ final class Joining {
     private static Tensor slab(Tensor out, int d, int start, int len) {
         int[] s = out.shape.clone();
         s[d] = len;
-        return new Tensor(out.data, out.offset + start * out.strides[d], s, out.strides);
+        return out.viewOf(out.offset + start * out.strides[d], s, out.strides);
     }
 
     static Tensor stack(int dim, Tensor... tensors) {

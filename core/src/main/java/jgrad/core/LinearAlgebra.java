@@ -52,8 +52,20 @@ final class LinearAlgebra {
         int[] outShape = Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;
-        Tensor out = Tensor.zeros(outShape);
-        multiply(a, b, batch, m, n, k, out.data);
+        Tensor[] ab = Elementwise.sameDevice("matmul", a, b);
+        Tensor out;
+        if (!ab[0].isCpu()) {
+            out = Tensor.empty(ab[0].device(), outShape);
+            int count = Shape.numel(batch);
+            if (count > 0 && m > 0 && n > 0) {
+                if (k == 0) ab[0].backend().fill(out, 0f);
+                else ab[0].backend().matmul(flattenBatch(ab[0], batch, count), flattenBatch(ab[1], batch, count),
+                        out.viewOf(0, new int[]{count, m, n}, Shape.contiguousStrides(new int[]{count, m, n})));
+            }
+        } else {
+            out = Tensor.zeros(outShape);
+            multiply(a, b, batch, m, n, k, out.data);
+        }
         return Autograd.record("matmul", out, g -> {
             Tensor ga = null, gb = null;
             if (a.requiresGrad) ga = Reductions.sumTo(batched(g, b.transpose(-1, -2)), a.shape);
@@ -86,6 +98,35 @@ final class LinearAlgebra {
                 Gemm.gemm(m, n, k, sa, sbT, 0f, out, i * m * n, n, !byBatch);
             }
         });
+    }
+
+    /**
+     * t (rank ≥ 2) broadcast to the batch shape and viewed as count×rows×cols: a view when its
+     * batch strides merge into one (always so for a single matrix or a broadcast one), else a
+     * packed copy.
+     */
+    private static Tensor flattenBatch(Tensor t, int[] batch, int count) {
+        int r = t.rank(), rows = t.shape[r - 2], cols = t.shape[r - 1];
+        int[] bs = batchStrides(t, batch);
+        // dims of size 1 never move the pointer; the rest merge when each outer stride spans the inner dim
+        boolean merges = true;
+        int stride = 0, innerSize = 0;
+        for (int i = batch.length - 1; i >= 0; i--) {
+            if (batch[i] == 1) continue;
+            if (innerSize == 0) stride = bs[i];
+            else merges &= bs[i] == stride * innerSize;
+            innerSize = innerSize == 0 ? batch[i] : innerSize * batch[i];
+        }
+        int[] shape3 = {count, rows, cols};
+        if (merges) return t.viewOf(t.offset, shape3, new int[]{stride, t.strides[r - 2], t.strides[r - 1]});
+        int[] full = java.util.Arrays.copyOf(batch, batch.length + 2);
+        full[batch.length] = rows;
+        full[batch.length + 1] = cols;
+        int[] st = java.util.Arrays.copyOf(bs, bs.length + 2);
+        st[bs.length] = t.strides[r - 2];
+        st[bs.length + 1] = t.strides[r - 1];
+        Tensor packed = t.viewOf(t.offset, full, st).copy();
+        return packed.viewOf(packed.offset, shape3, Shape.contiguousStrides(shape3));
     }
 
     /** Strides of t's batch dims read as the broadcast batch shape (0 where t has size 1 or lacks the dim). */

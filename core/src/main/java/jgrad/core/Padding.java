@@ -59,6 +59,15 @@ final class Padding {
         }
         Shape.check("pad", outShape);
         Tensor xc = x.detach().contiguous();
+        if (!x.isCpu()) {
+            Tensor y = Tensor.empty(x.device(), outShape);
+            if (y.numel() > 0) x.backend().pad(xc, before, after, mode, y);
+            return Autograd.record("pad", y, g -> {
+                Tensor dx = Tensor.empty(x.device(), x.shape);
+                if (dx.numel() > 0) x.backend().padBackward(g.contiguous(), before, after, mode, dx);
+                return new Tensor[]{dx};
+            }, x);
+        }
         Tensor y = Tensor.zeros(outShape);
         int ol = outShape[r - 1], il = x.shape[r - 1], lb = before[r - 1];
         int rows = ol == 0 ? 0 : y.data.length / ol;

@@ -84,6 +84,15 @@ final class Pooling {
     static Tensor max(Tensor x, int kernel, int stride, int padding) {
         Geometry geo = geometry("maxPool2d", x, kernel, stride, padding);
         Tensor xc = x.detach().contiguous();
+        if (!x.isCpu()) {
+            Tensor y = Tensor.empty(x.device(), geo.outShape);
+            x.backend().maxPool2d(xc, kernel, stride, padding, y);
+            return Autograd.record("maxPool2d", y, g -> {
+                Tensor dx = Tensor.empty(x.device(), x.shape);
+                x.backend().maxPool2dBackward(xc, y, g.contiguous(), kernel, stride, padding, dx);
+                return new Tensor[]{dx};
+            }, x);
+        }
         Tensor y = Tensor.zeros(geo.outShape);
         float[] xd = xc.data, yd = y.data;
         int xo = xc.offset, hw = geo.h * geo.w, ohw = geo.oh * geo.ow, w = geo.w, s = geo.s, ow = geo.ow;
@@ -141,6 +150,15 @@ final class Pooling {
     static Tensor avg(Tensor x, int kernel, int stride, int padding) {
         Geometry geo = geometry("avgPool2d", x, kernel, stride, padding);
         Tensor xc = x.detach().contiguous();
+        if (!x.isCpu()) {
+            Tensor y = Tensor.empty(x.device(), geo.outShape);
+            x.backend().avgPool2d(xc, kernel, stride, padding, y);
+            return Autograd.record("avgPool2d", y, g -> {
+                Tensor dx = Tensor.empty(x.device(), x.shape);
+                x.backend().avgPool2dBackward(g.contiguous(), kernel, stride, padding, dx);
+                return new Tensor[]{dx};
+            }, x);
+        }
         Tensor y = Tensor.zeros(geo.outShape);
         float[] xd = xc.data, yd = y.data;
         int xo = xc.offset, hw = geo.h * geo.w, ohw = geo.oh * geo.ow, w = geo.w, s = geo.s, ow = geo.ow;

@@ -1,6 +1,7 @@
 package jgrad.core;
 
 import jgrad.core.cpu.Parallel;
+import jgrad.core.spi.Backend;
 import jgrad.core.cpu.Simd;
 
 /**
@@ -54,11 +55,22 @@ final class Reductions {
         int[] counts = new int[2];
         Tensor p = innermost(x, red, counts);
         int m = counts[0], r = counts[1];
-        Tensor out = Tensor.zeros(keptShape(x, red, keepDim));
-        if (r == 0) {
-            if (!op.equals("sum")) throw new IllegalArgumentException(op + ": cannot reduce over an empty dimension (shape " + Shape.str(x.shape) + ")");
+        if (r == 0 && !op.equals("sum")) {
+            throw new IllegalArgumentException(op + ": cannot reduce over an empty dimension (shape " + Shape.str(x.shape) + ")");
+        }
+        if (!x.isCpu()) {
+            Tensor out = Tensor.empty(x.device(), keptShape(x, red, keepDim));
+            if (m == 0) return out;
+            if (r == 0) {
+                x.backend().fill(out, 0f);
+            } else {
+                Backend.Reduce kind = op.equals("sum") ? Backend.Reduce.SUM : op.equals("max") ? Backend.Reduce.MAX : Backend.Reduce.MIN;
+                x.backend().reduceRows(kind, p, m, r, out);
+            }
             return out;
         }
+        Tensor out = Tensor.zeros(keptShape(x, red, keepDim));
+        if (r == 0) return out;
         if (m == 1 && splittable && r >= 2 * Elementwise.GRAIN) {
             double[] parts = new double[Parallel.THREADS];
             int chunk = (r + parts.length - 1) / parts.length;

@@ -90,6 +90,15 @@ final class Resampling {
         boolean[] used = new boolean[h]; // input rows some output row reads
         for (int o = 0; o < outH; o++) used[ah.i0[o]] = used[ah.i1[o]] = true;
         Tensor xc = x.detach().contiguous();
+        if (!x.isCpu()) {
+            Tensor y = Tensor.empty(x.device(), outShape);
+            if (y.numel() > 0) x.backend().upsampleBilinear(xc, alignCorners, y);
+            return Autograd.record("upsampleBilinear", y, g -> {
+                Tensor dx = Tensor.empty(x.device(), x.shape);
+                if (dx.numel() > 0) x.backend().upsampleBilinearBackward(g.contiguous(), alignCorners, dx);
+                return new Tensor[]{dx};
+            }, x);
+        }
         Tensor y = Tensor.zeros(outShape);
         float[] xd = xc.data, yd = y.data;
         int xo = xc.offset, hw = h * w, ohw = outH * outW;
@@ -151,6 +160,15 @@ final class Resampling {
         int r = x.rank(), h = x.shape[r - 2], w = x.shape[r - 1], planes = planes(x);
         int[] sh = nearestAxis(h, outH), sw = nearestAxis(w, outW);
         Tensor xc = x.detach().contiguous();
+        if (!x.isCpu()) {
+            Tensor y = Tensor.empty(x.device(), outShape);
+            if (y.numel() > 0) x.backend().upsampleNearest(xc, y);
+            return Autograd.record("upsampleNearest", y, g -> {
+                Tensor dx = Tensor.empty(x.device(), x.shape);
+                if (dx.numel() > 0) x.backend().upsampleNearestBackward(g.contiguous(), dx);
+                return new Tensor[]{dx};
+            }, x);
+        }
         Tensor y = Tensor.zeros(outShape);
         float[] xd = xc.data, yd = y.data;
         int xo = xc.offset, hw = h * w, ohw = outH * outW;
@@ -209,6 +227,15 @@ final class Resampling {
         int oc = c / (r * r);
         int[] outShape = batched ? new int[]{n, oc, h * r, w * r} : new int[]{oc, h * r, w * r};
         Tensor xc = x.detach().contiguous();
+        if (!x.isCpu()) {
+            Tensor y = Tensor.empty(x.device(), outShape);
+            if (y.numel() > 0) x.backend().pixelShuffle(xc, r, y);
+            return Autograd.record("pixelShuffle", y, g -> {
+                Tensor dx = Tensor.empty(x.device(), x.shape);
+                if (dx.numel() > 0) x.backend().pixelUnshuffle(g.contiguous(), r, dx);
+                return new Tensor[]{dx};
+            }, x);
+        }
         Tensor y = Tensor.zeros(outShape);
         shuffle(xc.data, xc.offset, y.data, 0, n * oc, r, h, w, true);
         int[] in = x.shape;

@@ -1,5 +1,9 @@
 package jgrad.core;
 
+import jgrad.core.spi.Backend;
+import jgrad.core.spi.Backends;
+import jgrad.core.spi.DeviceBuffer;
+
 import java.util.Arrays;
 
 /**
@@ -11,6 +15,10 @@ import java.util.Arrays;
  * tensor; when grad mode is on and an input {@linkplain #requiresGrad(boolean) requires a gradient}
  * the op records how to differentiate itself (see {@link Autograd}).
  *
+ * <p>A tensor lives on one {@link Device}. On the CPU its storage is the {@code float[]}; on
+ * another device it is a {@link DeviceBuffer} and every op runs on that device's
+ * {@link Backend} ({@link #to(Device)} moves data; {@link MemoryScope} frees device temporaries).
+ *
  * <pre>
  *   Tensor x = Tensor.of(new float[]{1, 2, 3}, 3).requiresGrad(true);
  *   Tensor y = x.mul(x).sum();     // Σ x²
@@ -19,10 +27,13 @@ import java.util.Arrays;
  * </pre>
  */
 public final class Tensor {
-    final float[] data;
-    final int offset;
+    // storage is reassigned only by moveTo (a leaf moving to another device in place)
+    float[] data;
+    /** Device storage, or null on the CPU (then {@link #data} is set). */
+    DeviceBuffer buffer;
+    int offset;
     final int[] shape;
-    final int[] strides;
+    int[] strides;
 
     boolean requiresGrad;
     boolean retainsGrad;
@@ -31,9 +42,29 @@ public final class Tensor {
 
     Tensor(float[] data, int offset, int[] shape, int[] strides) {
         this.data = data;
+        this.buffer = null;
         this.offset = offset;
         this.shape = shape;
         this.strides = strides;
+    }
+
+    Tensor(DeviceBuffer buffer, int offset, int[] shape, int[] strides) {
+        this.data = null;
+        this.buffer = buffer;
+        this.offset = offset;
+        this.shape = shape;
+        this.strides = strides;
+    }
+
+    /** Another view of this tensor's storage (no graph recorded). */
+    Tensor viewOf(int offset, int[] shape, int[] strides) {
+        return data != null ? new Tensor(data, offset, shape, strides) : new Tensor(buffer, offset, shape, strides);
+    }
+
+    /** The backend running this tensor's ops; only for tensors off the CPU. */
+    Backend backend() {
+        if (buffer == null) throw new IllegalStateException("backend: CPU tensors have no device backend");
+        return Backends.of(buffer.device());
     }
 
     // ---- creation ----------------------------------------------------------------------------
@@ -108,11 +139,131 @@ public final class Tensor {
     }
 
     public static Tensor zerosLike(Tensor t) {
-        return zeros(t.shape);
+        return zeros(t.device(), t.shape);
     }
 
     public static Tensor onesLike(Tensor t) {
-        return ones(t.shape);
+        return full(t.device(), 1f, t.shape);
+    }
+
+    // ---- devices -----------------------------------------------------------------------------
+
+    /**
+     * A new contiguous tensor on {@code device} whose values are unspecified (on the CPU: zero).
+     * Device memory belongs to the innermost open {@link MemoryScope}, if any.
+     */
+    public static Tensor empty(Device device, int... shape) {
+        Shape.check("empty", shape);
+        if (device.isCpu()) return zeros(shape);
+        Backend b = Backends.of(device);
+        DeviceBuffer buf = b.allocate(Math.max(1, Shape.numel(shape)));
+        MemoryScope.track(buf);
+        return new Tensor(buf, 0, shape.clone(), Shape.contiguousStrides(shape));
+    }
+
+    /** A new zero-filled tensor on {@code device}. */
+    public static Tensor zeros(Device device, int... shape) {
+        return full(device, 0f, shape);
+    }
+
+    /** A new tensor on {@code device} filled with {@code value}. */
+    public static Tensor full(Device device, float value, int... shape) {
+        if (device.isCpu()) return full(value, shape);
+        Tensor t = empty(device, shape);
+        if (t.numel() > 0) t.backend().fill(t, value);
+        return t;
+    }
+
+    /**
+     * This tensor's values on {@code device} (this tensor itself when already there). The copy
+     * is recorded: gradients flow back to this tensor's device.
+     */
+    public Tensor to(Device device) {
+        Device from = device();
+        if (from.equals(device)) return this;
+        Tensor src = contiguous().detach();
+        Tensor out;
+        if (device.isCpu()) {
+            out = zeros(shape);
+            if (out.data.length > 0) src.backend().download(src, out.data, 0);
+        } else if (from.isCpu()) {
+            out = empty(device, shape);
+            if (src.numel() > 0) out.backend().upload(src.data, src.offset, out);
+        } else {
+            out = empty(device, shape);
+            float[] host = src.numel() == 0 ? new float[0] : new float[src.numel()];
+            if (host.length > 0) {
+                src.backend().download(src, host, 0);
+                out.backend().upload(host, 0, out);
+            }
+        }
+        return Autograd.record("to", out, g -> new Tensor[]{g.to(from)}, this);
+    }
+
+    /**
+     * Moves this leaf tensor's values (and its gradient) to {@code device} in place, keeping the
+     * object: what {@code Module.to} does to parameters and buffers that layers hold in final
+     * fields. Existing views keep the old storage; device memory left behind is released. The new
+     * device memory is not owned by any {@link MemoryScope}. Returns this.
+     */
+    public Tensor moveTo(Device device) {
+        if (gradFn != null) {
+            throw new IllegalStateException("moveTo: only leaf tensors move in place; this one is the output of '" + gradFn.op
+                    + "' (use to(device))");
+        }
+        if (device().equals(device)) return this;
+        Tensor moved, movedGrad;
+        try (var keep = MemoryScope.persistent(); var ng = Autograd.noGrad()) {
+            moved = to(device);
+            movedGrad = grad == null ? null : grad.to(device);
+        }
+        if (moved == this) return this;
+        DeviceBuffer old = buffer;
+        data = moved.data;
+        buffer = moved.buffer;
+        offset = moved.offset;
+        strides = moved.strides;
+        if (grad != null) grad.moveStorage(movedGrad);
+        if (old != null) old.close();
+        return this;
+    }
+
+    private void moveStorage(Tensor src) {
+        DeviceBuffer old = buffer;
+        data = src.data;
+        buffer = src.buffer;
+        offset = src.offset;
+        strides = src.strides;
+        if (old != null && old != buffer) old.close();
+    }
+
+    /**
+     * Copies {@code src} (broadcast to this shape, from any device) into this tensor in place,
+     * as {@code Tensor.copy_}; no gradient is recorded. Returns this.
+     */
+    public Tensor copyFrom(Tensor src) {
+        try (var ng = Autograd.noGrad(); var scope = MemoryScope.open()) {
+            Tensor s = src.device().equals(device()) ? src : src.to(device());
+            Elementwise.copyInto(this, s);
+        }
+        return this;
+    }
+
+    /** The device storage (null for a CPU tensor): what a backend's kernels read and write. */
+    public DeviceBuffer buffer() {
+        return buffer;
+    }
+
+    /**
+     * Frees this tensor's device memory now (shared with its views, which become unusable);
+     * a no-op for CPU tensors. Tensors made inside a {@link MemoryScope} are freed by it instead.
+     */
+    public void release() {
+        if (buffer != null) buffer.close();
+    }
+
+    boolean isCpu() {
+        return buffer == null;
     }
 
     // ---- facts -------------------------------------------------------------------------------
@@ -146,13 +297,20 @@ public final class Tensor {
         return offset;
     }
 
-    /** The backing array (shared with every view of it); index it with {@link #offset()} and {@link #strides()}. */
+    /**
+     * The backing array (shared with every view of it); index it with {@link #offset()} and
+     * {@link #strides()}. Only CPU tensors have one.
+     */
     public float[] data() {
+        if (data == null) {
+            throw new IllegalStateException("data(): this tensor is on " + device() + ", in device memory; use toArray() "
+                    + "or to(Device.CPU) to read it on the host");
+        }
         return data;
     }
 
     public Device device() {
-        return Device.CPU;
+        return buffer == null ? Device.CPU : buffer.device();
     }
 
     public boolean isContiguous() {
@@ -167,17 +325,30 @@ public final class Tensor {
     /** The single value of a one-element tensor. */
     public float item() {
         if (numel() != 1) throw new IllegalStateException("item: tensor has shape " + Shape.str(shape) + ", not one element");
+        if (buffer != null) return elementOnDevice(offset);
         return data[offset];
     }
 
     /** The element at the given index (one index per dimension). */
     public float get(int... index) {
-        return data[flatIndex("get", index)];
+        int p = flatIndex("get", index);
+        return buffer != null ? elementOnDevice(p) : data[p];
     }
 
     /** Writes one element in place (no gradient is recorded). */
     public void set(float value, int... index) {
-        data[flatIndex("set", index)] = value;
+        int p = flatIndex("set", index);
+        if (buffer != null) {
+            backend().upload(new float[]{value}, 0, new Tensor(buffer, p, new int[0], new int[0]));
+        } else {
+            data[p] = value;
+        }
+    }
+
+    private float elementOnDevice(int position) {
+        float[] v = new float[1];
+        backend().download(new Tensor(buffer, position, new int[0], new int[0]), v, 0);
+        return v[0];
     }
 
     private int flatIndex(String op, int[] index) {
@@ -196,6 +367,12 @@ public final class Tensor {
 
     /** The elements in row-major order, as a new array. */
     public float[] toArray() {
+        if (buffer != null) {
+            Tensor c = contiguous().detach();
+            float[] out = new float[numel()];
+            if (out.length > 0) c.backend().download(c, out, 0);
+            return out;
+        }
         if (isContiguous()) return Arrays.copyOfRange(data, offset, offset + numel());
         return contiguous().toArray();
     }
@@ -267,7 +444,7 @@ public final class Tensor {
 
     /** The same data, cut from the graph. */
     public Tensor detach() {
-        return new Tensor(data, offset, shape, strides);
+        return viewOf(offset, shape, strides);
     }
 
     void accumulateGrad(Tensor g) {
@@ -287,7 +464,7 @@ public final class Tensor {
             throw new IllegalStateException("view: tensor of shape " + Shape.str(shape) + " with strides "
                     + Arrays.toString(strides) + " is not contiguous; use reshape() (copies) or contiguous() first");
         }
-        Tensor out = new Tensor(data, offset, s, Shape.contiguousStrides(s));
+        Tensor out = viewOf(offset, s, Shape.contiguousStrides(s));
         int[] in = shape;
         return Autograd.record("view", out, g -> new Tensor[]{g.reshape(in)}, this);
     }
@@ -354,7 +531,7 @@ public final class Tensor {
             nst[i] = strides[p[i]];
             inv[p[i]] = i;
         }
-        Tensor out = new Tensor(data, offset, ns, nst);
+        Tensor out = viewOf(offset, ns, nst);
         return Autograd.record("permute", out, g -> new Tensor[]{g.permute(inv)}, this);
     }
 
@@ -389,10 +566,10 @@ public final class Tensor {
         int[] ns = shape.clone(), nst = strides.clone();
         ns[d] = (end - start + step - 1) / step;
         nst[d] = strides[d] * step;
-        Tensor out = new Tensor(data, offset + start * strides[d], ns, nst);
+        Tensor out = viewOf(offset + start * strides[d], ns, nst);
         int[] in = shape;
         return Autograd.record("slice", out, g -> {
-            Tensor full = zeros(in);
+            Tensor full = zeros(g.device(), in);
             Elementwise.copyInto(full.slice(d, start, end, step), g);
             return new Tensor[]{full};
         }, this);
@@ -417,7 +594,7 @@ public final class Tensor {
             ns[i] = want;
             nst[i] = src >= 0 && cur == want ? strides[src] : 0;
         }
-        Tensor out = new Tensor(data, offset, ns, nst);
+        Tensor out = viewOf(offset, ns, nst);
         int[] in = shape;
         return Autograd.record("expand", out, g -> new Tensor[]{Reductions.sumTo(g, in)}, this);
     }
@@ -453,7 +630,7 @@ public final class Tensor {
     }
 
     private Tensor viewAs(String op, int[] ns, int[] nst) {
-        Tensor out = new Tensor(data, offset, ns, nst);
+        Tensor out = viewOf(offset, ns, nst);
         int[] in = shape;
         return Autograd.record(op, out, g -> new Tensor[]{g.reshape(in)}, this);
     }
@@ -466,7 +643,7 @@ public final class Tensor {
 
     /** A packed copy that owns its data (gradient flows through). */
     public Tensor copy() {
-        Tensor out = zeros(shape);
+        Tensor out = empty(device(), shape);
         Elementwise.copyInto(out, this);
         return Autograd.record("copy", out, g -> new Tensor[]{g}, this);
     }
@@ -596,6 +773,8 @@ public final class Tensor {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor").append(Shape.str(shape));
+        if (buffer != null) sb.append(" device=").append(device());
+        if (buffer != null && !buffer.isOpen()) return sb.append(" (released)").toString();
         if (gradFn != null) sb.append(" grad_fn=").append(gradFn.op);
         else if (requiresGrad) sb.append(" requires_grad");
         int n = numel();
