@@ -18,7 +18,8 @@ import java.util.Arrays;
  * </ul>
  * {@link #apply} puts the fused path into the autodiff graph: the gradient is computed during the
  * forward and the recorded backward only scales it by the incoming scalar gradient. Gradients with
- * respect to the target are not provided (targets are data).
+ * respect to the target are not provided (targets are data). On a device other than the CPU,
+ * {@link #apply} runs the device's kernels ({@link LossKernels}) instead.
  *
  * <p>All derivatives are with respect to the logits: a loss on p = σ(x) multiplies its dL/dp by
  * σ'(x) = σ(x)σ(−x) = e/(1+e)² with e = exp(−|x|), which stays finite for any x.
@@ -85,6 +86,13 @@ public interface Loss {
                     + " and target " + Arrays.toString(target.dims()) + " differ in shape");
         }
         check(pred.numel(), target.numel(), shape);
+        if (!pred.device().isCpu()) {
+            // on a device: the device's fused kernels; the gradient never leaves the device
+            Tensor p = pred.detach().contiguous(), t = target.to(pred.device()).detach().contiguous();
+            Tensor grad = Tensor.empty(pred.device(), shape);
+            Tensor value = LossKernels.run(this, p, t, grad, 1f, false);
+            return Autograd.record(name(), value.detach(), g -> new Tensor[]{grad.mul(g)}, pred);
+        }
         float[] p = packed(pred), t = packed(target);
         float[] grad = new float[p.length];
         double v = forwardBackward(p, t, shape, grad, 1f, false);

@@ -50,7 +50,15 @@ public class BatchNorm2d extends Module {
         }
         boolean useBatch = isTraining() || runningMean == null;
         Tensor y = Functional.batchNorm(x, runningMean, runningVar, weight, bias, useBatch, momentum, eps);
-        if (isTraining() && numBatchesTracked != null) numBatchesTracked.data()[0] += 1;
+        if (isTraining() && numBatchesTracked != null) {
+            if (numBatchesTracked.device().isCpu()) {
+                numBatchesTracked.data()[0] += 1;
+            } else {
+                try (var scope = jgrad.core.MemoryScope.open(); var ng = jgrad.core.Autograd.noGrad()) {
+                    numBatchesTracked.copyFrom(numBatchesTracked.add(1f)); // stays on the device: no host round trip
+                }
+            }
+        }
         return y;
     }
 

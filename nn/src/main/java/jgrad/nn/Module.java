@@ -122,7 +122,7 @@ public abstract class Module {
         if (!t.isLeaf()) {
             throw new IllegalArgumentException(typeName() + ": parameter '" + name + "' must be a leaf tensor (use detach())");
         }
-        if (!t.isContiguous() || t.offset() != 0 || t.data().length != t.numel()) {
+        if (!ownsPackedStorage(t)) {
             throw new IllegalArgumentException(typeName() + ": parameter '" + name + "' must own packed data (use copy())");
         }
         params.put(name, t.requiresGrad(true));
@@ -133,7 +133,7 @@ public abstract class Module {
     protected Tensor registerBuffer(String name, Tensor t) {
         checkName(name);
         Objects.requireNonNull(t, "buffer " + name);
-        if (!t.isContiguous() || t.offset() != 0 || t.data().length != t.numel()) {
+        if (!ownsPackedStorage(t)) {
             throw new IllegalArgumentException(typeName() + ": buffer '" + name + "' must own packed data (use copy())");
         }
         buffers.put(name, t);
@@ -278,16 +278,29 @@ public abstract class Module {
         for (Tensor t : parameters()) t.zeroGrad();
     }
 
+    /** True when t is contiguous from offset 0 over all of its storage (what in-place updates need). */
+    static boolean ownsPackedStorage(Tensor t) {
+        if (!t.isContiguous() || t.offset() != 0) return false;
+        return t.device().isCpu() ? t.data().length == t.numel() : t.buffer().floats() >= t.numel();
+    }
+
     /**
-     * Moves parameters and buffers to a device. Only the CPU exists now: CPU returns this module;
-     * CUDA reports why it is not available.
+     * Moves every parameter and buffer (with any gradient) to a device in place, as
+     * {@code nn.Module.to}: layers keep their tensor objects, so optimizers built before the move
+     * still hold the right parameters. Returns this module.
      */
     public Module to(Device device) {
         Objects.requireNonNull(device, "device");
-        if (device == Device.CPU) return this;
-        Device.cuda(); // throws with the explanation when no CUDA backend is present
-        throw new UnsupportedOperationException(typeName() + ".to(" + device + "): modules cannot be moved to "
-                + device + " yet");
+        for (Tensor t : parameters()) t.moveTo(device);
+        for (Tensor t : namedBuffers().values()) t.moveTo(device);
+        return this;
+    }
+
+    /** The device of the first parameter (or buffer); the CPU for a module with neither. */
+    public Device device() {
+        for (Tensor t : parameters()) return t.device();
+        for (Tensor t : namedBuffers().values()) return t.device();
+        return Device.CPU;
     }
 
     // ---- state ---------------------------------------------------------------------------------
@@ -344,9 +357,7 @@ public abstract class Module {
         for (var e : own.entrySet()) {
             Tensor src = state.get(e.getKey());
             if (src == null) continue;
-            Tensor dst = e.getValue();
-            float[] v = src.toArray();
-            System.arraycopy(v, 0, dst.data(), dst.offset(), v.length);
+            e.getValue().copyFrom(src);
         }
         return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
     }

@@ -197,8 +197,9 @@ class ModuleTest {
     void devices() {
         Net net = new Net();
         assertSame(net, net.to(Device.CPU));
-        var e = assertThrows(UnsupportedOperationException.class, () -> net.to(Device.CUDA));
-        assertTrue(e.getMessage().contains("CUDA"), e.getMessage());
+        assertEquals(Device.CPU, net.device());
+        var e = assertThrows(UnsupportedOperationException.class, () -> net.to(new Device("cuda", 0)));
+        assertTrue(e.getMessage().contains("cuda"), e.getMessage());
     }
 
     @Test

@@ -68,7 +68,7 @@ public final class ConfigOptions {
     @Option(names = "--seed", description = "Seed for the weights, the split and the data order.")
     String seed;
 
-    @Option(names = "--device", description = "cpu or cuda (CUDA is reported as unavailable in this build).")
+    @Option(names = "--device", description = "cpu or cuda (needs an NVIDIA GPU with its driver, cuBLAS and cuDNN 9).")
     String device;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other configuration key, e.g. --set momentum=0.8 (repeatable).")

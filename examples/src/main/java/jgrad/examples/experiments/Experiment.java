@@ -2,6 +2,7 @@ package jgrad.examples.experiments;
 
 import jgrad.core.Autograd;
 import jgrad.core.Device;
+import jgrad.core.MemoryScope;
 import jgrad.core.Tensor;
 import jgrad.examples.data.Sample;
 import jgrad.examples.models.JointModel;
@@ -57,20 +58,20 @@ public final class Experiment {
 
     private Experiment() {}
 
-    /** Fails with the backend's explanation unless the device is usable (only the CPU today). */
-    public static void checkDevice(String device) {
-        switch (device) {
-            case "cpu" -> { }
+    /** The configured device; fails with the backend's explanation unless it is usable. */
+    public static Device checkDevice(String device) {
+        return switch (device) {
+            case "cpu" -> Device.CPU;
             case "cuda", "gpu" -> {
                 try {
-                    Device.cuda();
+                    yield Device.cuda();
                 } catch (UnsupportedOperationException e) {
                     throw new IllegalArgumentException("--device " + device + ": CUDA is not available: " + e.getMessage()
                             + "; use --device cpu");
                 }
             }
             default -> throw new IllegalArgumentException("device must be cpu or cuda, got '" + device + "'");
-        }
+        };
     }
 
     /** Builds the configured model (weights from the configured seed) and checks the image size. */
@@ -142,6 +143,7 @@ public final class Experiment {
                              PrintStream log, boolean progress) throws IOException {
         Files.createDirectories(dir);
         writeModelJson(dir, model, c, data);
+        model.to(checkDevice(c.choice("device", "cpu", "cuda", "gpu")));
         var trainSrc = data.trainSource(1);
         var opt = optimizer(c, model.parameters());
         var sched = scheduler(c, opt, trainSrc.batchCount());
@@ -202,8 +204,9 @@ public final class Experiment {
     public static float[][] predict(JointModel model, Batch batch) {
         boolean was = model.isTraining();
         model.eval();
-        try (var ng = Autograd.noGrad()) {
-            JointModel.Output o = model.run(batch.inputs()[0], batch.inputs()[1]);
+        try (var ng = Autograd.noGrad(); var scope = MemoryScope.open()) {
+            Device d = model.device();
+            JointModel.Output o = model.run(batch.inputs()[0].to(d), batch.inputs()[1].to(d));
             float[] mask = o.mask().sigmoid().toArray();
             float[] depth = o.hasDepth() ? o.depth().sigmoid().toArray() : null;
             return new float[][]{mask, depth};

@@ -1,5 +1,7 @@
 package jgrad.nn.optim;
 
+import jgrad.core.spi.Backend;
+
 import jgrad.core.Tensor;
 import jgrad.core.cpu.Parallel;
 
@@ -49,6 +51,18 @@ public class Adam extends Optimizer {
             }
             if (!(g.get("weight_decay") >= 0)) throw new IllegalArgumentException(name() + ": invalid weight_decay " + g.get("weight_decay"));
         }
+    }
+
+    @Override
+    protected void updateOnDevice(ParamGroup group, Tensor p, Tensor grad, ParamState s, Backend backend) {
+        double lr = group.lr(), b1 = group.get("beta1"), b2 = group.get("beta2"), eps = group.get("eps");
+        double wd = group.get("weight_decay");
+        boolean ams = group.get("amsgrad") != 0;
+        Tensor m = s.deviceBuffer("exp_avg", p), v = s.deviceBuffer("exp_avg_sq", p);
+        Tensor vmax = ams ? s.deviceBuffer("max_exp_avg_sq", p) : null;
+        double bc1 = 1 - Math.pow(b1, s.step), bc2 = 1 - Math.pow(b2, s.step);
+        backend.adamStep(p, grad, m, v, vmax, decoupled ? (float) (1 - lr * wd) : 1f, decoupled ? 0f : (float) wd,
+                (float) b1, (float) b2, (float) (1 - b1), (float) (1 - b2), (float) (lr / bc1), (float) Math.sqrt(bc2), (float) eps);
     }
 
     @Override

@@ -2,6 +2,8 @@ package jgrad.nn.optim;
 
 import jgrad.core.Autograd;
 import jgrad.core.Tensor;
+import jgrad.core.spi.Backend;
+import jgrad.core.spi.Backends;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,11 +30,34 @@ public abstract class Optimizer {
     /** Per-parameter state: steps taken and named buffers of the parameter's size. */
     protected static final class ParamState {
         public long step;
+        /** State of a CPU parameter, and state loaded from a file until a device step takes it. */
         public final Map<String, float[]> buffers = new LinkedHashMap<>();
+        /** State of a parameter on a device, kept there. */
+        public final Map<String, Tensor> deviceBuffers = new LinkedHashMap<>();
 
         /** The buffer called name, created zero-filled on first use. */
         public float[] buffer(String name, int size) {
             return buffers.computeIfAbsent(name, k -> new float[size]);
+        }
+
+        /**
+         * The buffer called name on the parameter's device: created zero-filled (or from loaded
+         * state) on first use, outside any memory scope so it persists across steps.
+         */
+        public Tensor deviceBuffer(String name, Tensor param) {
+            Tensor t = deviceBuffers.get(name);
+            if (t != null) return t;
+            try (var keep = jgrad.core.MemoryScope.persistent()) {
+                float[] loaded = buffers.remove(name);
+                t = loaded != null ? Tensor.wrap(loaded, param.dims()).to(param.device()) : Tensor.zeros(param.device(), param.dims());
+            }
+            deviceBuffers.put(name, t);
+            return t;
+        }
+
+        /** True when the buffer exists on the device or on the host. */
+        public boolean has(String name) {
+            return deviceBuffers.containsKey(name) || buffers.containsKey(name);
         }
     }
 
@@ -77,10 +102,17 @@ public abstract class Optimizer {
                         throw new IllegalStateException(name() + ": gradient " + Arrays.toString(grad.dims())
                                 + " does not match parameter " + Arrays.toString(p.dims()));
                     }
-                    float[] gv = grad.isContiguous() && grad.offset() == 0 && grad.data().length == grad.numel()
-                            ? grad.data() : grad.toArray();
+                    if (!grad.device().equals(p.device())) {
+                        throw new IllegalStateException(name() + ": gradient on " + grad.device() + ", parameter on " + p.device());
+                    }
                     ParamState s = state.computeIfAbsent(p, k -> new ParamState());
                     s.step++;
+                    if (!p.device().isCpu()) {
+                        updateOnDevice(g, p, grad.contiguous(), s, Backends.of(p.device()));
+                        continue;
+                    }
+                    float[] gv = grad.isContiguous() && grad.offset() == 0 && grad.data().length == grad.numel()
+                            ? grad.data() : grad.toArray();
                     update(g, p.data(), gv, s);
                 }
             }
@@ -96,6 +128,12 @@ public abstract class Optimizer {
      * @param s     its state; {@code s.step} already counts this step
      */
     protected abstract void update(ParamGroup group, float[] param, float[] grad, ParamState s);
+
+    /**
+     * Updates one parameter that lives on a device, in place, with the backend's fused update
+     * kernel: the same arithmetic as {@link #update}, so a device step matches the CPU step.
+     */
+    protected abstract void updateOnDevice(ParamGroup group, Tensor param, Tensor grad, ParamState s, Backend backend);
 
     /** Clears the gradient of every parameter (set to none, as PyTorch's default). */
     public void zeroGrad() {
@@ -149,6 +187,9 @@ public abstract class Optimizer {
                     steps.put(Integer.toString(index), s.step);
                     for (var b : s.buffers.entrySet()) {
                         tensors.put("state." + index + "." + b.getKey(), Tensor.of(b.getValue(), p.dims()));
+                    }
+                    for (var b : s.deviceBuffers.entrySet()) {
+                        tensors.put("state." + index + "." + b.getKey(), Tensor.of(b.getValue().toArray(), p.dims()));
                     }
                 }
                 index++;
@@ -211,6 +252,7 @@ public abstract class Optimizer {
                 if (!"params".equals(e.getKey()) && e.getValue() instanceof Number n) groups.get(i).set((String) e.getKey(), n.doubleValue());
             }
         }
+        for (ParamState old : state.values()) for (Tensor t : old.deviceBuffers.values()) t.release();
         state.clear();
         for (Object k : steps.keySet()) {
             int idx = parseIndex(String.valueOf(k));

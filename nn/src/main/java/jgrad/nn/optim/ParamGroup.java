@@ -23,7 +23,7 @@ public final class ParamGroup {
             Tensor p = params.get(i);
             if (p == null) throw new IllegalArgumentException("ParamGroup: parameter " + i + " is null");
             if (!p.isLeaf()) throw new IllegalArgumentException("ParamGroup: parameter " + i + " is not a leaf tensor");
-            if (!p.isContiguous() || p.offset() != 0 || p.data().length != p.numel()) {
+            if (!p.isContiguous() || p.offset() != 0 || (p.device().isCpu() && p.data().length != p.numel())) {
                 throw new IllegalArgumentException("ParamGroup: parameter " + i + " " + java.util.Arrays.toString(p.dims())
                         + " does not own packed data; optimizers update the array in place");
             }

@@ -1,5 +1,7 @@
 package jgrad.nn.optim;
 
+import jgrad.core.spi.Backend;
+
 import jgrad.core.Tensor;
 import jgrad.core.cpu.Parallel;
 
@@ -53,6 +55,16 @@ public final class SGD extends Optimizer {
             throw new IllegalArgumentException("SGD: nesterov momentum requires a momentum > 0 and zero dampening (momentum "
                     + g.get("momentum") + ", dampening " + g.get("dampening") + ")");
         }
+    }
+
+    @Override
+    protected void updateOnDevice(ParamGroup group, Tensor p, Tensor grad, ParamState s, Backend backend) {
+        float lr = (float) group.lr(), mu = (float) group.get("momentum");
+        float wd = (float) group.get("weight_decay"), keep = (float) (1 - group.get("dampening"));
+        boolean nesterov = group.get("nesterov") != 0;
+        boolean first = mu != 0 && !s.has("momentum_buffer");
+        Tensor b = mu == 0 ? null : s.deviceBuffer("momentum_buffer", p);
+        backend.sgdStep(p, grad, b, lr, mu, keep, wd, nesterov, first);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package jgrad.nn.train;
 
 import jgrad.core.Autograd;
+import jgrad.core.Device;
+import jgrad.core.MemoryScope;
 import jgrad.core.Rng;
 import jgrad.core.Tensor;
 import jgrad.nn.Module;
@@ -370,32 +372,37 @@ public final class Trainer {
         long samples = 0;
         int step = 0;
         Map<String, Double> running = new LinkedHashMap<>();
+        Device device = model.device();
         for (Batch batch : data) {
             step++;
-            optimizer.zeroGrad();
-            Tensor[] out = model.callAll(batch.inputs());
-            Tensor[] targets = batch.targets();
-            Tensor loss = scalarLoss(out, targets);
-            double lv = loss.item();
-            if (!Double.isFinite(lv)) {
-                if (bar != null) bar.finish(Map.of("loss", lv));
-                String kept = checkpointDir == null ? "no checkpoint folder was configured"
-                        : epochsDone == 0 ? "no checkpoint was written yet (it failed in the first epoch)"
-                        : "the last good checkpoint (epoch " + epochsDone + ") is in " + checkpointDir.resolve("last");
-                String msg = String.format(Locale.ROOT, "Training stopped: the loss is %s at epoch %d, step %d%s; %s. "
-                                + "Try a lower learning rate, gradient clipping or checking the data.",
-                        Double.isNaN(lv) ? "NaN" : (lv > 0 ? "+Infinity" : "-Infinity"), epoch, step,
-                        total > 0 ? " of " + total : "", kept);
-                if (log != null) log.println(msg);
-                throw new NonFiniteLossException(msg, epoch, step, lv);
+            // a device step's temporaries (activations, gradients) are freed when the step ends
+            try (var scope = MemoryScope.open()) {
+                optimizer.zeroGrad();
+                Tensor[] out = model.callAll(onDevice(batch.inputs(), device));
+                Tensor[] targets = onDevice(batch.targets(), device);
+                Tensor loss = scalarLoss(out, targets);
+                double lv = loss.item();
+                if (!Double.isFinite(lv)) {
+                    if (bar != null) bar.finish(Map.of("loss", lv));
+                    String kept = checkpointDir == null ? "no checkpoint folder was configured"
+                            : epochsDone == 0 ? "no checkpoint was written yet (it failed in the first epoch)"
+                            : "the last good checkpoint (epoch " + epochsDone + ") is in " + checkpointDir.resolve("last");
+                    String msg = String.format(Locale.ROOT, "Training stopped: the loss is %s at epoch %d, step %d%s; %s. "
+                                    + "Try a lower learning rate, gradient clipping or checking the data.",
+                            Double.isNaN(lv) ? "NaN" : (lv > 0 ? "+Infinity" : "-Infinity"), epoch, step,
+                            total > 0 ? " of " + total : "", kept);
+                    if (log != null) log.println(msg);
+                    throw new NonFiniteLossException(msg, epoch, step, lv);
+                }
+                loss.backward();
+                optimizer.step();
+                if (scheduler != null && scheduler.perBatch()) scheduler.step();
+                int n = batch.size();
+                lossSum += lv * n;
+                samples += n;
+                updateMetrics(out, targets, true);
+                if (!device.isCpu()) optimizer.zeroGrad(); // the gradients die with the scope
             }
-            loss.backward();
-            optimizer.step();
-            if (scheduler != null && scheduler.perBatch()) scheduler.step();
-            int n = batch.size();
-            lossSum += lv * n;
-            samples += n;
-            updateMetrics(out, targets, true);
             if (bar != null) {
                 running.clear();
                 running.put("loss", lossSum / samples);
@@ -413,19 +420,29 @@ public final class Trainer {
         for (Bound b : metrics) b.val.reset();
         double lossSum = 0;
         long samples = 0;
+        Device device = model.device();
         try (var ng = Autograd.noGrad()) {
             for (Batch batch : data) {
-                Tensor[] out = model.callAll(batch.inputs());
-                Tensor[] targets = batch.targets();
-                double lv = scalarLoss(out, targets).item();
-                lossSum += lv * batch.size();
-                samples += batch.size();
-                updateMetrics(out, targets, false);
+                try (var scope = MemoryScope.open()) {
+                    Tensor[] out = model.callAll(onDevice(batch.inputs(), device));
+                    Tensor[] targets = onDevice(batch.targets(), device);
+                    double lv = scalarLoss(out, targets).item();
+                    lossSum += lv * batch.size();
+                    samples += batch.size();
+                    updateMetrics(out, targets, false);
+                }
             }
         } finally {
             model.train(wasTraining);
         }
         return new Pass(samples == 0 ? Double.NaN : lossSum / samples, metricValues(false), samples, null);
+    }
+
+    private static Tensor[] onDevice(Tensor[] ts, Device device) {
+        if (device.isCpu()) return ts;
+        Tensor[] out = new Tensor[ts.length];
+        for (int i = 0; i < ts.length; i++) out[i] = ts[i].to(device);
+        return out;
     }
 
     private Tensor scalarLoss(Tensor[] out, Tensor[] targets) {
