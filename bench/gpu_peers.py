@@ -10,9 +10,9 @@ Runs on the GPU machine (PyTorch with CUDA) the same work as the CPU peer compar
             (pytorch-msssim style) of p, t, p*p, t*t, p*t; C1 = 1e-4, C2 = 9e-4
   berhu     d = |p - t|, c = 0.2 * max d (no gradient through c), mean(d if d <= c else (d^2 + c^2)/(2c))
   bce       mean BCE with logits
-  masknet   training step of jgrad.examples.models.MaskNet (width 32), batch 8, 3x96x96,
+  masknet   training step of jgrad.examples.models.MaskNet (width 32), batch 32, 3x224x224,
             loss BCE-with-logits(mask), plain SGD lr 0.01
-  dsresnet  training step of jgrad.examples.models.DSResNet (width 16), batch 8, 3x96x96,
+  dsresnet  training step of jgrad.examples.models.DSResNet (width 16), batch 128, 3x96x96,
             loss BCE(mask) + 2 * sqrt(mean((sigmoid(depth) - t)^2) + 1e-6), plain SGD lr 0.01
 
 Every loss acts on p = sigmoid(pred) of logits pred, at 128x1x96x96, forward + backward to pred.
@@ -239,15 +239,15 @@ def loss_workload(name, dev):
     return step, {"elements": n, "min_bytes": per_elem * n}
 
 
-def model_workload(name, dev):
+def model_workload(name, dev, batch=BATCH, size=SIZE):
     torch.manual_seed(1)
     net = (MaskNet() if name == "masknet" else DSResNet()).to(dev).train()
     opt = torch.optim.SGD(net.parameters(), lr=LR)
     g = torch.Generator(device="cpu").manual_seed(3)
-    bg = torch.rand(BATCH, 3, SIZE, SIZE, generator=g).to(dev)
-    fg = torch.rand(BATCH, 3, SIZE, SIZE, generator=g).to(dev)
-    mask_t = (torch.rand(BATCH, 1, SIZE, SIZE, generator=g) > 0.5).float().to(dev)
-    depth_t = torch.rand(BATCH, 1, SIZE, SIZE, generator=g).to(dev)
+    bg = torch.rand(batch, 3, size, size, generator=g).to(dev)
+    fg = torch.rand(batch, 3, size, size, generator=g).to(dev)
+    mask_t = (torch.rand(batch, 1, size, size, generator=g) > 0.5).float().to(dev)
+    depth_t = torch.rand(batch, 1, size, size, generator=g).to(dev)
     params = sum(p.numel() for p in net.parameters())
 
     def step():
@@ -259,7 +259,7 @@ def model_workload(name, dev):
         loss.backward()
         opt.step()
 
-    return step, {"parameters": params, "images": BATCH}
+    return step, {"parameters": params, "images": batch, "batch": batch, "size": size}
 
 
 def time_cuda(step, warmup, iters, flush):
@@ -287,6 +287,8 @@ def main(argv=None):
     ap.add_argument("--iters", type=int, default=100)
     ap.add_argument("--flush-l2", action="store_true", help="overwrite 256 MiB before each timed call")
     ap.add_argument("--tf32", action="store_true", help="allow TF32 in matmul and cuDNN (default: strict FP32)")
+    ap.add_argument("--model-shapes", default="masknet=32x224,dsresnet=128x96",
+                    help="batch x image size per model (the GPU train-step benchmark's; the CPU peers used 8x96)")
     ap.add_argument("--out", help="also write the JSON here")
     args = ap.parse_args(argv)
 
@@ -303,7 +305,9 @@ def main(argv=None):
         if name == "conv":
             step, info = conv_workload(dev)
         elif name in ("masknet", "dsresnet"):
-            step, info = model_workload(name, dev)
+            shapes = dict(kv.split("=") for kv in args.model_shapes.split(","))
+            b, sz = (int(v) for v in shapes.get(name, f"{BATCH}x{SIZE}").split("x"))
+            step, info = model_workload(name, dev, b, sz)
         elif name in ("dice-b", "ssim-a", "berhu", "bce"):
             step, info = loss_workload(name, dev)
         else:

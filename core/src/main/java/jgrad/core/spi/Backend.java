@@ -167,6 +167,11 @@ public interface Backend {
     void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, float decay, float l2, float b1,
                   float b2, float c1, float c2, float stepSize, float sqrtBc2, float eps);
 
+    /** Device memory in use and held by the backend's allocator, bytes. */
+    record MemoryStats(long allocatedBytes, long reservedBytes, long peakAllocatedBytes, long allocations) {}
+
+    MemoryStats memoryStats();
+
     /** Waits until all queued work on the device is done. */
     void synchronize();
 }
