@@ -43,7 +43,8 @@ final class Elementwise {
                 throw new IllegalArgumentException(op + ": operand " + i + " of shape " + Shape.str(t.shape) + " is on the cpu but "
                         + "another is on " + dev + "; move it with to(" + dev + ")");
             }
-            out[i] = t.to(dev);
+            // a fill launch rather than a host-to-device copy: nothing waits for it
+            out[i] = Tensor.full(dev, t.data[t.offset], new int[0]);
         }
         return out;
     }
