@@ -44,7 +44,7 @@ final class Elementwise {
                         + "another is on " + dev + "; move it with to(" + dev + ")");
             }
             // a fill launch rather than a host-to-device copy: nothing waits for it
-            out[i] = Tensor.full(dev, t.data[t.offset], new int[0]);
+            out[i] = t.requiresGrad ? t.to(dev) : Tensor.full(dev, t.data[t.offset], new int[0]);
         }
         return out;
     }
