@@ -80,18 +80,24 @@ public final class Cudnn implements AutoCloseable {
                             int strideH, int strideW, int dilationH, int dilationW, int groups) {
         public ConvShape {
             if (n < 1 || c < 1 || h < 1 || w < 1 || k < 1 || kh < 1 || kw < 1) {
-                throw new IllegalArgumentException("conv sizes must be ≥ 1: " + this);
+                throw new IllegalArgumentException("conv sizes must be ≥ 1: n=" + n + " c=" + c + " h=" + h + " w=" + w
+                        + " k=" + k + " kernel " + kh + "×" + kw);
             }
-            if (padH < 0 || padW < 0) throw new IllegalArgumentException("negative padding: " + this);
+            if (padH < 0 || padW < 0) throw new IllegalArgumentException("negative padding " + padH + "×" + padW);
             if (strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1) {
-                throw new IllegalArgumentException("stride and dilation must be ≥ 1: " + this);
+                throw new IllegalArgumentException("stride " + strideH + "×" + strideW + " and dilation " + dilationH
+                        + "×" + dilationW + " must be ≥ 1");
             }
             if (groups < 1 || c % groups != 0 || k % groups != 0) {
                 throw new IllegalArgumentException("groups " + groups + " must divide channels " + c + " and filters " + k);
             }
-            if (outH() < 1 || outW() < 1) {
-                throw new IllegalArgumentException("the kernel does not fit the padded input: output " + outH() + "×"
-                        + outW() + " for " + this);
+            // fields are assigned after this block, so the output size is computed from the parameters
+            int oh = (h + 2 * padH - dilationH * (kh - 1) - 1) / strideH + 1;
+            int ow = (w + 2 * padW - dilationW * (kw - 1) - 1) / strideW + 1;
+            if (h + 2 * padH - dilationH * (kh - 1) - 1 < 0 || w + 2 * padW - dilationW * (kw - 1) - 1 < 0) {
+                throw new IllegalArgumentException("the kernel does not fit the padded input (output " + oh + "×" + ow
+                        + ") for " + n + "×" + c + "×" + h + "×" + w + ", kernel " + kh + "×" + kw + ", padding "
+                        + padH + "×" + padW + ", dilation " + dilationH + "×" + dilationW);
             }
         }
 
