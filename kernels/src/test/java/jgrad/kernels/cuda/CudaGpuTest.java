@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +23,14 @@ class CudaGpuTest {
 
     @BeforeAll
     static void context() {
-        assumeTrue(Cuda.available(), Cuda.unavailableReason());
+        if (!Cuda.available()) return;
         ctx = Cuda.context();
         System.out.println("CUDA device: " + ctx + ", " + ctx.multiprocessorCount() + " SMs, " + ctx.memoryInfo());
+    }
+
+    @BeforeEach
+    void requireGpu() {
+        assumeTrue(Cuda.available(), Cuda.unavailableReason());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,10 +22,15 @@ class CublasGpuTest {
 
     @BeforeAll
     static void open() {
-        assumeTrue(Cuda.available(), Cuda.unavailableReason());
-        assumeTrue(Cublas.available(), Cublas.unavailableReason());
+        if (!Cuda.available() || !Cublas.available()) return;
         blas = Cublas.create(Cuda.context());
         System.out.println(Cublas.unavailableReason() + ", version " + blas.version());
+    }
+
+    @BeforeEach
+    void requireLibrary() {
+        assumeTrue(Cuda.available(), Cuda.unavailableReason());
+        assumeTrue(Cublas.available(), Cublas.unavailableReason());
     }
 
     @AfterAll

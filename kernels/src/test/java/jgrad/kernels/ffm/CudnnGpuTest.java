@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,10 +27,15 @@ class CudnnGpuTest {
 
     @BeforeAll
     static void open() {
-        assumeTrue(Cuda.available(), Cuda.unavailableReason());
-        assumeTrue(Cudnn.available(), Cudnn.unavailableReason());
+        if (!Cuda.available() || !Cudnn.available()) return;
         dnn = Cudnn.create(Cuda.context(), Cudnn.MathType.FMA);
         System.out.println(Cudnn.unavailableReason() + ", version " + dnn.version());
+    }
+
+    @BeforeEach
+    void requireLibrary() {
+        assumeTrue(Cuda.available(), Cuda.unavailableReason());
+        assumeTrue(Cudnn.available(), Cudnn.unavailableReason());
     }
 
     @AfterAll
