@@ -1,7 +1,7 @@
 // Shared device helpers for jgrad's kernels: grid-stride loops and block reductions whose
 // summation order is fixed, so a kernel built on them returns bit-identical results run to run.
 //
-// Determinism contract (see also the kernels module's README section in the design notes):
+// Determinism contract:
 //  - A block reduction sums thread values in a fixed tree (warp shuffles with fixed offsets,
 //    then the warps' partials in warp order). The result depends only on blockDim and the inputs.
 //  - A multi-block reduction writes one partial per block and reduces the partials in index
