@@ -4,24 +4,32 @@ import jcuda.driver.CUdeviceptr;
 import jgrad.core.Device;
 import jgrad.core.spi.DeviceBuffer;
 
+import java.lang.ref.Cleaner;
+
 /**
  * A block of device memory from a {@link DeviceAllocator}. Closing it returns the block to the
  * allocator's cache (not to the driver); closing twice is a no-op, and after the first close
  * {@link #address()} and {@link #pointer()} throw, so a stale handle cannot reach reused memory.
- * A buffer that is never closed is never freed: device memory does not follow the garbage
- * collector.
+ * Memory scopes and {@link #close()} free buffers deterministically; as a safety net, a buffer
+ * that becomes unreachable without being closed is returned to the cache by a {@link Cleaner},
+ * so a forgotten temporary outside any scope is not lost for good.
  */
 public final class CudaBuffer implements DeviceBuffer {
     private final DeviceAllocator owner;
     private final long address;
     private final long bytes;
     private final long blockBytes;
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final Device device;
-    private volatile boolean open = true;
+    private final Release release;
+    private final Cleaner.Cleanable cleanable;
 
     CudaBuffer(DeviceAllocator owner, long address, long bytes, long blockBytes) {
         this.owner = owner;
         this.device = new Device("cuda", owner.deviceIndex());
+        this.release = new Release(owner, address);
+        this.cleanable = CLEANER.register(this, release);
         this.address = address;
         this.bytes = bytes;
         this.blockBytes = blockBytes;
@@ -77,31 +85,43 @@ public final class CudaBuffer implements DeviceBuffer {
         return new CUdeviceptr().withByteOffset(address);
     }
 
-    long address0() {
-        return address;
-    }
-
     @Override
     public boolean isOpen() {
-        return open;
+        return release.open;
     }
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (!open) return;
-            open = false;
-        }
-        owner.release(this);
+        cleanable.clean(); // runs the release at most once, whether from here or from the cleaner
     }
 
     private void checkOpen() {
-        if (!open) throw new IllegalStateException("CUDA buffer of " + bytes + " bytes was already closed");
+        if (!release.open) {
+            throw new IllegalStateException("CUDA buffer of " + bytes + " bytes was already freed (closed, or its MemoryScope ended)");
+        }
+    }
+
+    /** Gives the block back to the allocator; holds no reference to the buffer, so the cleaner can run it. */
+    private static final class Release implements Runnable {
+        private final DeviceAllocator owner;
+        private final long address;
+        private volatile boolean open = true;
+
+        Release(DeviceAllocator owner, long address) {
+            this.owner = owner;
+            this.address = address;
+        }
+
+        @Override
+        public void run() {
+            open = false;
+            owner.release(address);
+        }
     }
 
     @Override
     public String toString() {
         return "CudaBuffer[" + bytes + " B at 0x" + Long.toHexString(address) + " on cuda:" + deviceIndex()
-                + (open ? "" : ", closed") + "]";
+                + (release.open ? "" : ", closed") + "]";
     }
 }

@@ -124,15 +124,14 @@ public final class DeviceAllocator {
     }
 
     /** Gives the block of a closed buffer back to its free list. */
-    synchronized void release(CudaBuffer buffer) {
-        Long size = live.remove(buffer.address0());
+    synchronized void release(long address) {
+        Long size = live.remove(address);
         if (size == null) {
-            throw new IllegalStateException("address 0x" + Long.toHexString(buffer.address0())
-                    + " is not an open buffer of this allocator");
+            throw new IllegalStateException("address 0x" + Long.toHexString(address) + " is not an open buffer of this allocator");
         }
         allocatedBytes -= size;
         frees++;
-        freeLists.computeIfAbsent(size, s -> new ArrayDeque<>()).push(buffer.address0());
+        freeLists.computeIfAbsent(size, s -> new ArrayDeque<>()).push(address);
     }
 
     /** Returns every cached (free) block to the device; open buffers are untouched. */
