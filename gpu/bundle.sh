@@ -51,12 +51,13 @@ done
 cp bench/target/benchmarks.jar "$out/bench/"
 cp bench/gpu_*.py "$out/bench/" 2>/dev/null || true
 
-# JCuda's natives jar also carries the nvPTXCompiler binding (24 MB unpacked, 8 MB packed); jgrad
-# loads compiled fatbins through the driver API and never calls it, so it is left out.
+# JCuda's natives jar also carries the runtime, NVRTC and nvPTXCompiler bindings (about 10 MB
+# packed); jgrad loads compiled fatbins through the driver API alone, so they are left out (the
+# benchmarks jar leaves them out the same way, in bench/pom.xml).
 for n in "$out"/lib/jcuda-natives-*.jar; do
   [ -f "$n" ] || continue
   t=$(mktemp -d)
-  (cd "$t" && "$JAVA_HOME/bin/jar" xf "$n" && rm -f lib/libJNvPTXCompiler-* \
+  (cd "$t" && "$JAVA_HOME/bin/jar" xf "$n" && rm -f lib/libJNvPTXCompiler-* lib/libJCudaRuntime-* lib/libJNvrtc-* \
      && "$JAVA_HOME/bin/jar" --create --file "$n" --manifest META-INF/MANIFEST.MF -C . .)
   rm -rf "$t"
 done
