@@ -1,0 +1,25 @@
+// dice-a: soft Dice on p = σ(x) over the whole batch as one group (G = 1), smoothing 1:
+//   L = 1 − (2I + 1)/(P + T + 1),  P = Σp, T = Σt, I = Σp·t
+//   ∂L/∂x_i = (∂L/∂P + t_i·∂L/∂I)·σ'(x_i),  ∂L/∂P = (2I + 1)/den², ∂L/∂I = −2/den, den = P + T + 1.
+//
+// Passes (two launches, see overlap.cuh for the layout and the reductions):
+//   dice_a_stats_f32: per block Σp, Σt, Σp·t (p = σ(x)); the last block reduces each group's
+//     partials in fixed order (double), writes coef[2g] = w·∂L_g/∂I/G, coef[2g+1] = w·∂L_g/∂P/G
+//     and L = valueWeight·(Σ_g L_g)/G to loss[0], and resets the ticket counter.
+//   dice_a_grad_f32: grad ← (coef[2g+1] + coef[2g]·t)·σ'(x), or += with accumulate.
+// Bytes per element: read x, t twice and write grad once: 20 (24 with accumulate).
+#include "loss_common.cuh"
+#include "overlap.cuh"
+
+extern "C" __global__ __launch_bounds__(LOSS_THREADS) void dice_a_stats_f32(
+        const float* __restrict__ x, const float* __restrict__ t, long long size, int groups, int chunks,
+        float valueWeight, float gradWeight, float* __restrict__ partials, unsigned int* __restrict__ counter,
+        float* __restrict__ coef, float* __restrict__ loss) {
+    overlap_stats_pass<3>(x, t, size, groups, chunks, DiceTerms{1.0, 1.0}, valueWeight, 0.0f, gradWeight, partials, counter, coef, loss);
+}
+
+extern "C" __global__ __launch_bounds__(LOSS_THREADS) void dice_a_grad_f32(
+        const float* __restrict__ x, const float* __restrict__ t, float* __restrict__ grad, long long size, int chunks,
+        const float* __restrict__ coef, int accumulate) {
+    overlap_grad<false>(x, t, grad, size, chunks, coef, 0.0f, accumulate);
+}
