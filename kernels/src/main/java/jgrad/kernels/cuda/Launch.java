@@ -180,9 +180,36 @@ public final class Launch {
         return "(" + x + ", " + y + ", " + z + ")";
     }
 
-    /** Validates, then queues the kernel on the context's stream. */
+    private static final ThreadLocal<java.util.List<Launch>> RECORDING = new ThreadLocal<>();
+
+    /**
+     * Until the returned scope closes, {@link #run()} on this thread validates each launch and
+     * appends it to {@code into} instead of calling the driver: launch sequences (grids, argument
+     * types against the fatbin's signatures) are then testable on a machine without a GPU.
+     */
+    public static AutoCloseable recordInto(java.util.List<Launch> into) {
+        java.util.List<Launch> previous = RECORDING.get();
+        RECORDING.set(into);
+        return () -> RECORDING.set(previous);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Grid size as {x, y, z}. */
+    public int[] gridDims() {
+        return new int[]{gx, gy, gz};
+    }
+
+    /** Validates, then queues the kernel on the context's stream (or records it, see {@link #recordInto}). */
     public void run() {
         validate();
+        java.util.List<Launch> recording = RECORDING.get();
+        if (recording != null) {
+            recording.add(this);
+            return;
+        }
         CudaContext ctx = context != null ? context : Cuda.context();
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {

@@ -3,9 +3,8 @@ package jgrad.kernels.losses;
 import jgrad.core.Rng;
 import jgrad.kernels.cuda.Cuda;
 import jgrad.kernels.cuda.CudaBuffer;
-import jgrad.kernels.cuda.CudaContext;
+import jgrad.kernels.cuda.DeviceAllocator;
 import jgrad.kernels.cuda.Launch;
-import jgrad.kernels.cuda.Memcpy;
 import jgrad.losses.Bce;
 import jgrad.losses.BerHu;
 import jgrad.losses.Dice;
@@ -41,7 +40,7 @@ import java.util.WeakHashMap;
  * the overlap losses split each group (the batch, or one image) over ⌈S/1024⌉ blocks with at most
  * about 2048 blocks in all; SSIM and the gradient loss use 32×32 tiles, grid (across, down,
  * planes). Scratch (per-block partials, the ticket counter, per-group coefficients, SSIM's
- * derivative maps) comes from the context's allocator, grows when a larger shape needs it, and is
+ * derivative maps) comes from the allocator, grows when a larger shape needs it, and is
  * reused by later calls: calls are serialised, as they run on the one stream.
  */
 public final class CudaLosses implements AutoCloseable {
@@ -106,18 +105,19 @@ public final class CudaLosses implements AutoCloseable {
     private static final double SIGMA = 1.5;
     private static final float C1 = 1e-4f, C2 = 9e-4f;
 
-    private final CudaContext context;
+    private final DeviceAllocator allocator;
     private CudaBuffer partials, coef, counter, maps;
 
-    public CudaLosses(CudaContext context) {
-        this.context = context;
+    /** Launches on the current CUDA context, with scratch memory from {@code allocator}. */
+    public CudaLosses(DeviceAllocator allocator) {
+        this.allocator = allocator;
     }
 
     private static CudaLosses shared;
 
     /** The instance on {@link Cuda#context()}, created on first use. */
     public static synchronized CudaLosses shared() {
-        if (shared == null) shared = new CudaLosses(Cuda.context());
+        if (shared == null) shared = new CudaLosses(Cuda.context().allocator());
         return shared;
     }
 
@@ -218,7 +218,7 @@ public final class CudaLosses implements AutoCloseable {
         if (b != null) b.close();
         // grow geometrically so slowly increasing shapes do not reallocate every call
         long size = b == null ? bytes : Math.max(bytes, b.bytes() + b.bytes() / 2);
-        return context.allocator().allocate(size);
+        return allocator.allocate(size);
     }
 
     private long partials(long floats) {
@@ -239,8 +239,8 @@ public final class CudaLosses implements AutoCloseable {
     /** The ticket counter: zeroed once here; every kernel's last block resets it. */
     private long counter() {
         if (counter == null) {
-            counter = context.allocator().allocate(4);
-            Memcpy.fill(counter, 0f); // the bits of 0f are the integer 0
+            counter = allocator.allocate(4);
+            Launch.kernel("fill_f32").grid(1).block(1).args(counter, 0f, 1L).run(); // the bits of 0f are the integer 0
         }
         return counter.address();
     }
