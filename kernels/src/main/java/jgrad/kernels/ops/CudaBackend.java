@@ -14,6 +14,7 @@ import jgrad.core.spi.DeviceBuffer;
 import jgrad.kernels.cuda.Cuda;
 import jgrad.kernels.cuda.CudaBuffer;
 import jgrad.kernels.cuda.CudaContext;
+import jgrad.kernels.cuda.DeviceAllocator;
 import jgrad.kernels.cuda.Launch;
 import jgrad.kernels.cuda.Memcpy;
 
@@ -41,12 +42,14 @@ public final class CudaBackend implements Backend {
 
     private final Device device;
     private final CudaContext context;
+    private final DeviceAllocator allocator;
     private volatile CudaMatmul matmul;
     private volatile CudaConvolution convolution;
 
     CudaBackend(int index) {
         this.device = new Device("cuda", index);
         this.context = Cuda.context(index);
+        this.allocator = context.allocator();
     }
 
     @Override
@@ -91,14 +94,14 @@ public final class CudaBackend implements Backend {
 
     /** A temporary device buffer of the given bytes; the caller closes it once its work is queued. */
     CudaBuffer scratch(long bytes) {
-        return context.allocator().allocate(bytes);
+        return allocator.allocate(bytes);
     }
 
     // ---- memory ------------------------------------------------------------------------------
 
     @Override
     public DeviceBuffer allocate(long floats) {
-        return context.allocator().allocateFloats(floats);
+        return allocator.allocateFloats(floats);
     }
 
     @Override
