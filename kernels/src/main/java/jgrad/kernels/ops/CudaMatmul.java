@@ -11,8 +11,9 @@ import jgrad.kernels.ffm.Cublas;
  * <p>cuBLAS is column-major, and a row-major R×C matrix is the column-major C×R matrix of its
  * transpose, so the row-major product C = A·B is computed as the column-major Cᵀ = Bᵀ·Aᵀ
  * (m = N, n = M, k = K, ldc = N). Each operand goes in without a copy when one of its two inner
- * strides is 1: unit column stride is a column-major matrix of the transpose (op N, ld = row
- * stride); unit row stride is the column-major matrix itself (op T, ld = column stride). Anything
+ * strides is 1: unit column stride is a column-major matrix of the transpose (no transpose flag,
+ * ld = row stride); unit row stride is the column-major matrix itself (transpose flag, ld = column
+ * stride). Anything
  * else (e.g. a broadcast row) is first packed with the strided copy kernel. One call of
  * cublasSgemm for a single matrix, of cublasSgemmStridedBatched otherwise. FP32 FMA throughout
  * (cuBLAS's default math mode; no TF32).
@@ -27,7 +28,7 @@ final class CudaMatmul {
     }
 
     /** An operand as cuBLAS takes it, and the packed copy made for it, if any. */
-    private record Operand(long address, int op, int ld, long batchStride, CudaBuffer packed) {}
+    private record Operand(long address, boolean transposed, int ld, long batchStride, CudaBuffer packed) {}
 
     /**
      * The column-major view of Xᵀ for a row-major rows×cols matrix X of tensor t (B×rows×cols),
@@ -39,10 +40,10 @@ final class CudaMatmul {
         int rs = st[1], cs = st[2];
         long address = CudaBackend.ptr(t);
         if ((cs == 1 || cols == 1) && (rows == 1 || rs >= Math.max(1, cols))) {
-            return new Operand(address, Cublas.OP_N, rows == 1 ? Math.max(1, cols) : rs, batchStride, null);
+            return new Operand(address, false, rows == 1 ? Math.max(1, cols) : rs, batchStride, null);
         }
         if ((rs == 1 || rows == 1) && (cols == 1 || cs >= Math.max(1, rows))) {
-            return new Operand(address, Cublas.OP_T, cols == 1 ? Math.max(1, rows) : cs, batchStride, null);
+            return new Operand(address, true, cols == 1 ? Math.max(1, rows) : cs, batchStride, null);
         }
         int copies = batchStride == 0 ? 1 : batch;
         long matrix = (long) rows * cols;
@@ -50,7 +51,7 @@ final class CudaMatmul {
         int[] shape = {copies, rows, cols};
         backend.copyStrided(packed.address(), shape, new int[]{Math.toIntExact(matrix), cols, 1}, address,
                 new int[]{(int) batchStride, rs, cs});
-        return new Operand(packed.address(), Cublas.OP_N, Math.max(1, cols), batchStride == 0 ? 0 : matrix, packed);
+        return new Operand(packed.address(), false, Math.max(1, cols), batchStride == 0 ? 0 : matrix, packed);
     }
 
     void multiply(Tensor a, Tensor bm, Tensor out) {
@@ -62,11 +63,12 @@ final class CudaMatmul {
             opB = operand(bm, batch, k, n);
             long c = CudaBackend.ptr(out);
             if (batch == 1) {
-                cublas.sgemm(opB.op(), opA.op(), n, m, k, 1f, opB.address(), opB.ld(), opA.address(), opA.ld(), 0f, c,
-                        Math.max(1, n));
+                cublas.sgemm(opB.transposed(), opA.transposed(), n, m, k, 1f, opB.address(), opB.ld(), opA.address(),
+                        opA.ld(), 0f, c, Math.max(1, n));
             } else {
-                cublas.sgemmStridedBatched(opB.op(), opA.op(), n, m, k, 1f, opB.address(), opB.ld(), opB.batchStride(),
-                        opA.address(), opA.ld(), opA.batchStride(), 0f, c, Math.max(1, n), (long) m * n, batch);
+                cublas.sgemmStridedBatched(opB.transposed(), opA.transposed(), n, m, k, 1f, opB.address(), opB.ld(),
+                        opB.batchStride(), opA.address(), opA.ld(), opA.batchStride(), 0f, c, Math.max(1, n), (long) m * n,
+                        batch);
             }
         } finally {
             if (opA.packed() != null) opA.packed().close();
