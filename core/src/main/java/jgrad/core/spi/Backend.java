@@ -167,8 +167,11 @@ public interface Backend {
     void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, float decay, float l2, float b1,
                   float b2, float c1, float c2, float stepSize, float sqrtBc2, float eps);
 
-    /** Device memory in use and held by the backend's allocator, bytes. */
-    record MemoryStats(long allocatedBytes, long reservedBytes, long peakAllocatedBytes, long allocations) {}
+    /**
+     * Device memory: bytes in use by tensors, bytes held from the device (in use plus cached),
+     * the peak in use, and how many times memory was taken from the device (cache misses).
+     */
+    record MemoryStats(long allocatedBytes, long reservedBytes, long peakAllocatedBytes, long deviceMallocs) {}
 
     MemoryStats memoryStats();
 
