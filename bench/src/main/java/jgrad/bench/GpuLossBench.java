@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  *   java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar GpuLossBench
  *   java ... -jar bench/target/benchmarks.jar GpuLossBench -p loss=ssim-a -p shape=128x1x96x96
  * </pre>
- * Without a GPU every benchmark returns at once after printing why it was skipped.
+ * Without a GPU the setup fails with the reason, and JMH reports the benchmark as failed.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -65,7 +65,6 @@ public class GpuLossBench {
     @Param({"128x1x96x96", "64x1x512x512"})
     public String shape;
 
-    private boolean skip;
     private Loss fn;
     private int[] dims;
     private CudaContext ctx;
@@ -78,11 +77,7 @@ public class GpuLossBench {
 
     @Setup
     public void setup() {
-        if (!Cuda.available()) {
-            skip = true;
-            System.out.println("GpuLossBench skipped: " + Cuda.unavailableReason());
-            return;
-        }
+        if (!Cuda.available()) throw new IllegalStateException("GpuLossBench needs a CUDA device: " + Cuda.unavailableReason());
         fn = Losses.get(loss);
         dims = Arrays.stream(shape.split("x")).mapToInt(Integer::parseInt).toArray();
         int n = dims[0] * dims[1] * dims[2] * dims[3];
@@ -129,7 +124,6 @@ public class GpuLossBench {
 
     @Benchmark
     public long forwardBackward() {
-        if (skip) return 0;
         Memcpy.fill(flush, 0f);
         start.record();
         losses.forwardBackward(fn, pred.address(), target.address(), grad.address(), dims, 1f, false, value.address());
@@ -151,7 +145,7 @@ public class GpuLossBench {
 
     @TearDown(Level.Iteration)
     public void report() {
-        if (skip || calls == 0) return;
+        if (calls == 0) return;
         double ms = kernelMs / calls;
         double gbs = bytesPerCall / (ms * 1e6);
         double copyMs = copyMillis(copySrc, copyDst, copyBytes, start, end, 20);
@@ -164,8 +158,8 @@ public class GpuLossBench {
 
     @TearDown
     public void close() {
-        if (skip) return;
-        for (CudaBuffer b : new CudaBuffer[]{pred, target, grad, value, copySrc, copyDst}) b.close();
+        if (pred == null) return; // the setup failed
+        for (CudaBuffer b : new CudaBuffer[]{pred, target, grad, value, copySrc, copyDst, flush}) b.close();
         start.close();
         end.close();
     }

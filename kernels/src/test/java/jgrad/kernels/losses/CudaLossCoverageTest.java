@@ -79,7 +79,9 @@ class CudaLossCoverageTest {
 
     /** extern "C" __global__ entry points declared in src/main/cuda/losses/*.cu, each in the file named after it. */
     static Set<String> definedKernels() throws IOException {
-        Path dir = Path.of("src/main/cuda/losses");
+        Path dir = Path.of(System.getProperty("jgrad.cuda.sources", "src/main/cuda"), "losses");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(dir), "the kernel sources are not here (" + dir
+                + "): this check runs from the source tree");
         Pattern entry = Pattern.compile("extern\\s+\"C\"\\s+__global__\\s+(?:__launch_bounds__\\s*\\([^)]*\\)\\s+)?void\\s+(\\w+)\\s*\\(");
         Set<String> names = new HashSet<>();
         try (Stream<Path> files = Files.list(dir)) {
