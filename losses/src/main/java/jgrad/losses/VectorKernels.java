@@ -227,8 +227,9 @@ final class VectorKernels {
      * Row buffers of {@link #sobelBand} for planes up to {@code w} wide (stride {@code stride}, a
      * whole number of vectors): one row of errors e; rings of three rows of the horizontally
      * filtered errors d and sm, of the horizontally filtered signs hx and hy (plus a fourth row
-     * for a negated edge row) and of scale·σ'. 17 rows, 34 KiB for a 512-wide plane: they stay
-     * in L1.
+     * for a negated edge row) and of scale·σ'. 17 rows, 34 KiB for a 512-wide plane, meant to
+     * stay in L1 (48 KiB on the development machine); at 2^24 elements narrower planes run
+     * faster, so this footprint, not the arithmetic, bounds the speed of wide planes.
      */
     static final class SobelRows {
         final int stride;
@@ -301,7 +302,7 @@ final class VectorKernels {
      * lanes past w of d and sm are 0. e goes through a row buffer, so that the exp is inlined
      * once per method (the JIT gives up inlining, and boxes vectors, in methods grown too large).
      */
-    static void sobelLoad(float[] pred, float[] target, int src, int w, float scale, SobelRows b, int o) {
+    private static void sobelLoad(float[] pred, float[] target, int src, int w, float scale, SobelRows b, int o) {
         float[] e = b.e, d = b.d, sm = b.sm;
         int bound = S.loopBound(w), last = (w - 1) / L * L, valid = w - last;
         sobelSigmoid(pred, src, target, src, bound, scale, e, 0, b.dp, o);
@@ -330,7 +331,7 @@ final class VectorKernels {
     }
 
     /** Output row i: returns Σ |8·Gx| + |8·Gy| over its w columns; hx, hy into ring slot i mod 3. */
-    static double sobelSigns(int h, int w, int i, SobelRows b) {
+    private static double sobelSigns(int h, int w, int i, SobelRows b) {
         int st = b.stride, oa = (Math.max(i - 1, 0) % 3) * st, oi = (i % 3) * st, ob = (Math.min(i + 1, h - 1) % 3) * st;
         float[] d = b.d, sm = b.sm, hx = b.hx, hy = b.hy;
         FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S), minus = one.neg(), two = FloatVector.broadcast(S, 2f);
@@ -366,7 +367,7 @@ final class VectorKernels {
     }
 
     /** Gradient row r from hx, hy of output rows r − 1, r, r + 1 (virtual past the plane's edges) and scale·σ'. */
-    static void sobelWrite(int h, int w, int r, int base, float[] grad, boolean acc, SobelRows b) {
+    private static void sobelWrite(int h, int w, int r, int base, float[] grad, boolean acc, SobelRows b) {
         int st = b.stride, or = (r % 3) * st, neg = 3 * st;
         float[] hx = b.hx, hy = b.hy, dp = b.dp;
         int xa = r > 0 ? ((r - 1) % 3) * st : or, xb = r < h - 1 ? ((r + 1) % 3) * st : or;
