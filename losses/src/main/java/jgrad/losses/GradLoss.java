@@ -14,20 +14,25 @@ import jgrad.core.cpu.Simd;
  * ∂L/∂x = −∂L/∂e·σ'(x). Gᵀ scatters each output's sign onto the 3×3 inputs it read, and a
  * padded (replicated) position gives its share to the edge pixel it copied.
  *
- * <p>Fast path, per plane or strip of rows (in parallel): σ and σ' once, e on a replicate-padded
- * plane, Gx and Gy and their signs, the adjoint written as a gather over the zero-bordered sign
- * planes, the replicated border rows and columns folded onto the edge pixels, ×σ'. One pass over
- * pred and target and one write of the gradient (12 B/element); the rest stays in cache.
+ * <p>Fast path (vector): each task takes a band of rows of one plane and streams it once, row by
+ * row, through rolling row buffers that stay in L1: σ and σ' as the row is read, the separable
+ * Sobel filters, the signs, the transposed filters, ×σ' written straight to the gradient (see
+ * {@link VectorKernels#sobelBand}). One read of pred and target and one write of the gradient
+ * (12 B/element). The scalar path keeps whole padded planes.
  */
 public final class GradLoss implements Loss {
     /**
-     * Rows per task of the vector path: its scratch holds about six floats per pixel of the
-     * strip, so a strip of 20 000 / W rows (at least 8) keeps it near 480 KiB, inside L2; small
-     * images (96×96) run as one strip per plane and pay no halo.
+     * Rows per band when a batch has fewer than {@link #WHOLE_PLANES} planes: about 20 000 / W
+     * rows (at least 8), so a few large planes still spread over the cores. Each band recomputes
+     * two rows of errors and one of signs on each inner side. With more planes every task is a
+     * whole plane (no halo). Either way the split depends on the shape only, so the per-task
+     * partial sums, and the value, are the same for every thread count.
      */
     static int stripRows(int h, int w) {
         return Math.max(1, Math.min(h, Math.max(8, 20_000 / w)));
     }
+
+    static final int WHOLE_PLANES = 8;
 
     private static final double[][] KX = {{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}};
 
@@ -80,21 +85,27 @@ public final class GradLoss implements Loss {
         check(pred, target, shape, grad);
         int planes = shape[0] * shape[1], h = shape[2], w = shape[3], hw = h * w, n = pred.length;
         float scale = (float) (-weight / (2.0 * n) / 8);
-        // tasks: (plane, strip of rows) on the vector path, whole planes on the scalar one
-        int strip = Simd.VECTOR ? stripRows(h, w) : h, strips = (h + strip - 1) / strip, tasks = planes * strips;
+        // tasks: (plane, band of rows) on the vector path, whole planes on the scalar one
+        int strip = Simd.VECTOR && planes < WHOLE_PLANES ? stripRows(h, w) : h, strips = (h + strip - 1) / strip;
+        int tasks = planes * strips;
         double[] partial = new double[tasks];
         Parallel.range(tasks, 1, (from, to) -> {
-            int slack = 64, rows = strip;
-            float[] p = Simd.VECTOR ? null : new float[hw + slack], dp = new float[rows * w + slack];
-            float[] e = new float[(rows + 4) * (w + 2) + slack];
+            if (Simd.VECTOR) {
+                VectorKernels.SobelRows rows = new VectorKernels.SobelRows(w);
+                for (int k = from; k < to; k++) {
+                    int pl = k / strips, i0 = (k % strips) * strip;
+                    partial[k] = VectorKernels.sobelBand(pred, target, pl * hw, h, w, i0, Math.min(h, i0 + strip), grad, scale, accumulate, rows);
+                }
+                return;
+            }
+            int slack = 64;
+            float[] p = new float[hw + slack], dp = new float[hw + slack];
+            float[] e = new float[(h + 4) * (w + 2) + slack];
             // sign planes with zero borders, so the adjoint needs no bounds checks
-            float[] sx = new float[(rows + 6) * (w + 4) + slack], sy = new float[(rows + 6) * (w + 4) + slack];
-            float[] ge = new float[(rows + 2) * (w + 2) + slack];
+            float[] sx = new float[(h + 6) * (w + 4) + slack], sy = new float[(h + 6) * (w + 4) + slack];
+            float[] ge = new float[(h + 2) * (w + 2) + slack];
             for (int k = from; k < to; k++) {
-                int pl = k / strips, i0 = (k % strips) * strip;
-                partial[k] = Simd.VECTOR
-                        ? VectorKernels.sobelStrip(pred, target, pl * hw, h, w, i0, Math.min(h, i0 + strip), grad, scale, accumulate, e, sx, sy, ge, dp)
-                        : planeScalar(pred, target, pl * hw, h, w, grad, scale, accumulate, p, dp, e, sx, sy, ge);
+                partial[k] = planeScalar(pred, target, k * hw, h, w, grad, scale, accumulate, p, dp, e, sx, sy, ge);
             }
         });
         double total = 0;

@@ -17,14 +17,13 @@ final class VectorKernels {
 
     private VectorKernels() {}
 
-    /** e = exp(−|x|) (lanes of the argument x). */
+    /** e = exp(−|x|) (lanes of the argument x); −|x| by setting the sign bit. */
     static FloatVector expNegAbs(FloatVector x) {
-        return expNonPositive(x.abs().neg());
+        return expNonPositive(x.reinterpretAsInts().or(0x80000000).reinterpretAsFloats());
     }
 
     private static final float MAGIC = 12582912f; // 1.5·2^23: adding it rounds to an integer
     private static final float LOG2E = 1.44269504f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
-    private static final float[] EXP_POLY = {1f / 5040, 1f / 720, 1f / 120, 1f / 24, 1f / 6, 0.5f, 1f, 1f};
     private static final float[] LOG_POLY = {1f / 15, 1f / 13, 1f / 11, 1f / 9, 1f / 7, 1f / 5, 1f / 3, 1f};
 
     /**
@@ -32,17 +31,26 @@ final class VectorKernels {
      * +, ×, fma and conversions only, instead of the lanewise EXP operator, whose compiled
      * (SVML) and interpreted forms may differ in the last bit: results must be identical run to
      * run. e^x = 2^n·e^r with n = round(x·log2 e), r = x − n·ln 2 (two-part ln 2), |r| ≤ 0.35,
-     * and a degree-7 Taylor polynomial for e^r (relative error below 1e-8).
+     * and a degree-7 Taylor polynomial for e^r (relative error below 1e-8). The coefficients
+     * are literals and the clamp a blend (not max, which needs NaN and ±0 handling), so the hot
+     * loops keep them in registers.
      */
     static FloatVector expNonPositive(FloatVector x) {
-        FloatVector xc = x.max(-87.3f);
+        VectorMask<Float> under = x.compare(VectorOperators.LT, -87.3f);
+        FloatVector xc = x.blend(-87.3f, under);
         FloatVector n = xc.fma(LOG2E, MAGIC).sub(MAGIC);
         FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
         r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(S, EXP_POLY[0]);
-        for (int k = 1; k < EXP_POLY.length; k++) p = p.fma(r, FloatVector.broadcast(S, EXP_POLY[k]));
+        FloatVector p = FloatVector.broadcast(S, 1f / 5040);
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 720));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 120));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 24));
+        p = p.fma(r, FloatVector.broadcast(S, 1f / 6));
+        p = p.fma(r, FloatVector.broadcast(S, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
+        p = p.fma(r, FloatVector.broadcast(S, 1f));
         IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(bits.reinterpretAsFloats()).blend(0f, x.compare(VectorOperators.LT, -87.3f));
+        return p.mul(bits.reinterpretAsFloats()).blend(0f, under);
     }
 
     /**
@@ -216,130 +224,173 @@ final class VectorKernels {
         return s + Kernels.berhuScalar(x, t, g, i, to, c, scale, acc);
     }
     /**
-     * Output rows [i0, i1) of one H×W plane of {@link GradLoss}, vectorised along rows: returns
-     * Σ |8·Gx| + |8·Gy| over those rows and writes (or adds) scale·(8·Gᵀ sign)·σ'(x) into their
-     * gradient. Working on strips keeps every intermediate in cache for large images; the strip
-     * recomputes a halo of two rows of e and one of signs. Scratch (reused, with 64 floats slack):
-     * e ≥ (i1−i0+4)·(w+2), sx, sy ≥ (i1−i0+6)·(w+4), ge ≥ (i1−i0+2)·(w+2), dp ≥ (i1−i0)·w.
-     *
-     * <p>Local coordinates: sign rows are computed for output rows [s0, s1) = [i0−1, i1+1) ∩ [0, h)
-     * and stored at local row i − s0 + 2 (two zero rows either side, zero columns either side);
-     * they read padded e rows s0 .. s1+1 (local row q is padded row s0 + q, i.e. source row
-     * clamp(s0 + q − 1)); ge holds padded rows [R0, R1), including the replicated border rows
-     * 0 and h+1 when the strip touches them, which are folded onto rows 1 and h.
+     * Row buffers of {@link #sobelBand} for planes up to {@code w} wide (stride {@code stride}, a
+     * whole number of vectors): one row of errors e; rings of three rows of the horizontally
+     * filtered errors d and sm, of the horizontally filtered signs hx and hy (plus a fourth row
+     * for a negated edge row) and of scale·σ'. 17 rows, 34 KiB for a 512-wide plane, meant to
+     * stay in L1 (48 KiB on the development machine); at 2^24 elements narrower planes run
+     * faster, so this footprint, not the arithmetic, bounds the speed of wide planes.
      */
-    static double sobelStrip(float[] pred, float[] target, int base, int h, int w, int i0, int i1, float[] grad, float scale,
-                             boolean acc, float[] e, float[] sx, float[] sy, float[] ge, float[] dp) {
-        // each phase is its own small method, so C2 compiles them early and whole
-        int s0 = Math.max(0, i0 - 1), s1 = Math.min(h, i1 + 1);
-        int R0 = i0 == 0 ? 0 : i0 + 1, R1 = i1 == h ? h + 2 : i1 + 1;
-        sobelErrors(pred, target, base, h, w, s0, s1, i0, i1, e, dp);
-        double sum = sobelSigns(h, w, i0, i1, s0, s1, e, sx, sy);
-        sobelGather(w, s0, R0, R1, sx, sy, ge);
-        sobelFoldAndWrite(base, h, w, i0, i1, R0, grad, scale, acc, ge, dp);
-        return sum;
+    static final class SobelRows {
+        final int stride;
+        final float[] e, d, sm, hx, hy, dp, tailX = new float[L], tailT = new float[L];
+
+        SobelRows(int w) {
+            stride = ((w + L - 1) / L) * L;
+            e = new float[stride];
+            d = new float[3 * stride];
+            sm = new float[3 * stride];
+            hx = new float[3 * stride];
+            hy = new float[4 * stride];
+            dp = new float[3 * stride];
+        }
     }
 
     /**
-     * e = t − σ(x) on padded rows s0 .. s1+1 (local row q = source row clamp(s0 + q − 1)),
-     * replicated columns; σ'(x) of output rows [i0, i1) into dp (row i at (i − i0)·w).
+     * Output rows [i0, i1) of one H×W plane of {@link GradLoss}, one row at a time over rolling
+     * buffers: returns Σ |8·Gx| + |8·Gy| over those rows (in row order, per row a float vector
+     * summed in lane order into a double) and writes (or adds) scale·(8·Gᵀ sign)·σ'(x) into their
+     * gradient. Both filters are separable: 8·Gx = [1,2,1]ᵀ(down) ⊗ [−1,0,1](across), 8·Gy =
+     * [−1,0,1]ᵀ ⊗ [1,2,1]. Per source row r: e = t − σ(x), d = e[c+1] − e[c−1] and
+     * sm = e[c−1] + 2e[c] + e[c+1] (ring slot r mod 3). Per output row i: 8·Gx = d[i−1] + 2d[i] +
+     * d[i+1], 8·Gy = sm[i+1] − sm[i−1] (rows clamped: replicate padding), their signs sx, sy and
+     * the transposed horizontal filters hx = sx[c−1] − sx[c+1], hy = sy[c−1] + 2sy[c] + sy[c+1].
+     * Per gradient row r: 8·Gᵀ sign = hx[r−1] + 2hx[r] + hx[r+1] + hy[r−1] − hy[r+1].
+     * Horizontal neighbours come from the adjacent vectors in registers (slice), not from
+     * unaligned loads.
+     *
+     * <p>Replicate padding reads e[−1] = e[0] and e[w] = e[w−1]. Its adjoint (a padded
+     * position's share goes to the edge pixel it copied) equals, for a filter k with k0 = ±k2,
+     * reading a virtual neighbour ±(edge value) past the edge: + for the smoothing [1,2,1], − for
+     * the difference [−1,0,1]. So sx is continued by −sx and sy by +sy, and past the top and
+     * bottom rows hx repeats and hy is negated. A band recomputes two source rows and one output
+     * row on each side it shares with a neighbouring band.
      */
-    private static void sobelErrors(float[] pred, float[] target, int base, int h, int w, int s0, int s1, int i0, int i1,
-                                    float[] e, float[] dp) {
-        int wp = w + 2, bound = S.loopBound(w);
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        for (int q = 0; q < s1 - s0 + 2; q++) {
-            int srcRow = Math.min(h - 1, Math.max(0, s0 + q - 1)), src = base + srcRow * w, row = q * wp;
-            // a source row is an output row of this strip once (clamping repeats edge rows)
-            int d = srcRow >= i0 && srcRow < i1 && srcRow == s0 + q - 1 ? (srcRow - i0) * w : -1;
-            int c = 0;
-            for (; c < bound; c += L) {
-                FloatVector x = FloatVector.fromArray(S, pred, src + c);
-                FloatVector ex = expNegAbs(x), r = one.div(ex.add(1f)), er = ex.mul(r);
-                FloatVector p = r.blend(er, x.compare(VectorOperators.LT, 0f));
-                FloatVector.fromArray(S, target, src + c).sub(p).intoArray(e, row + 1 + c);
-                if (d >= 0) er.mul(r).intoArray(dp, d + c);
-            }
-            if (c < w) {
-                VectorMask<Float> m = S.indexInRange(c, w);
-                FloatVector x = FloatVector.fromArray(S, pred, src + c, m);
-                FloatVector ex = expNegAbs(x), r = one.div(ex.add(1f)), er = ex.mul(r);
-                FloatVector p = r.blend(er, x.compare(VectorOperators.LT, 0f));
-                FloatVector.fromArray(S, target, src + c, m).sub(p).intoArray(e, row + 1 + c, m);
-                if (d >= 0) er.mul(r).intoArray(dp, d + c, m);
-            }
-            e[row] = e[row + 1];
-            e[row + w + 1] = e[row + w];
-        }
-    }
-
-    /** Signs of 8·Gx, 8·Gy for output rows [s0, s1) at local rows i − s0 + 2; returns Σ|8G| over rows [i0, i1). */
-    private static double sobelSigns(int h, int w, int i0, int i1, int s0, int s1, float[] e, float[] sx, float[] sy) {
-        int wp = w + 2, sw = w + 4, ns = s1 - s0;
-        java.util.Arrays.fill(sx, 0, 2 * sw, 0f);
-        java.util.Arrays.fill(sy, 0, 2 * sw, 0f);
-        java.util.Arrays.fill(sx, (ns + 2) * sw, (ns + 4) * sw, 0f);
-        java.util.Arrays.fill(sy, (ns + 2) * sw, (ns + 4) * sw, 0f);
-        FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S), minus = one.neg();
+    static double sobelBand(float[] pred, float[] target, int base, int h, int w, int i0, int i1, float[] grad, float scale,
+                            boolean acc, SobelRows b) {
+        int s0 = Math.max(0, i0 - 1), s1 = Math.min(h, i1 + 1);
+        int loaded = Math.max(0, s0 - 1) - 1;
         double sum = 0;
         for (int i = s0; i < s1; i++) {
-            int r0 = (i - s0) * wp, r1 = r0 + wp, r2 = r1 + wp, so = (i - s0 + 2) * sw + 2;
-            FloatVector rowSum = zero;
-            for (int j = 0; j < w; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, w);
-                FloatVector a0 = FloatVector.fromArray(S, e, r0 + j), a1 = FloatVector.fromArray(S, e, r0 + j + 1),
-                        a2 = FloatVector.fromArray(S, e, r0 + j + 2);
-                FloatVector b0 = FloatVector.fromArray(S, e, r1 + j), b2 = FloatVector.fromArray(S, e, r1 + j + 2);
-                FloatVector c0 = FloatVector.fromArray(S, e, r2 + j), c1 = FloatVector.fromArray(S, e, r2 + j + 1),
-                        c2 = FloatVector.fromArray(S, e, r2 + j + 2);
-                FloatVector gx = a2.sub(a0).add(b2.sub(b0).mul(2f)).add(c2.sub(c0));
-                FloatVector gy = c0.add(c1.mul(2f)).add(c2).sub(a0.add(a1.mul(2f)).add(a2));
-                rowSum = rowSum.add(gx.abs().add(gy.abs()), m);
-                zero.blend(one, gx.compare(VectorOperators.GT, 0f)).blend(minus, gx.compare(VectorOperators.LT, 0f)).intoArray(sx, so + j, m);
-                zero.blend(one, gy.compare(VectorOperators.GT, 0f)).blend(minus, gy.compare(VectorOperators.LT, 0f)).intoArray(sy, so + j, m);
+            int need = Math.min(i + 1, h - 1);
+            while (loaded < need) {
+                loaded++;
+                sobelLoad(pred, target, base + loaded * w, w, scale, b, (loaded % 3) * b.stride);
             }
-            if (i >= i0 && i < i1) sum += sumLanes(rowSum);
+            double rowSum = sobelSigns(h, w, i, b);
+            if (i >= i0 && i < i1) sum += rowSum;
+            if (i - 1 >= i0 && i - 1 < i1) sobelWrite(h, w, i - 1, base, grad, acc, b);
         }
+        if (i1 == h) sobelWrite(h, w, h - 1, base, grad, acc, b);
         return sum;
     }
 
-    /** Adjoint gather over padded rows [R0, R1) (whole vectors past a row's end land in the next row). */
-    private static void sobelGather(int w, int s0, int R0, int R1, float[] sx, float[] sy, float[] ge) {
-        int wp = w + 2, sw = w + 4;
-        for (int R = R0; R < R1; R++) {
-            int o0 = (R - s0) * sw, o1 = o0 + sw, o2 = o1 + sw, go = (R - R0) * wp;
-            for (int c = 0; c < wp; c += L) {
-                FloatVector vx = FloatVector.fromArray(S, sx, o0 + c).sub(FloatVector.fromArray(S, sx, o0 + c + 2))
-                        .add(FloatVector.fromArray(S, sx, o1 + c).sub(FloatVector.fromArray(S, sx, o1 + c + 2)).mul(2f))
-                        .add(FloatVector.fromArray(S, sx, o2 + c).sub(FloatVector.fromArray(S, sx, o2 + c + 2)));
-                FloatVector vy = FloatVector.fromArray(S, sy, o0 + c).add(FloatVector.fromArray(S, sy, o0 + c + 1).mul(2f))
-                        .add(FloatVector.fromArray(S, sy, o0 + c + 2))
-                        .sub(FloatVector.fromArray(S, sy, o2 + c).add(FloatVector.fromArray(S, sy, o2 + c + 1).mul(2f))
-                                .add(FloatVector.fromArray(S, sy, o2 + c + 2)));
-                vx.add(vy).intoArray(ge, go + c);
-            }
+    /** e = t − σ(x) over n floats (a whole number of vectors) into e[0, n), scale·σ'(x) into dp[o, o + n). */
+    private static void sobelSigmoid(float[] pred, int po, float[] target, int to, int n, float scale, float[] e, int eo,
+                                     float[] dp, int o) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int c = 0; c < n; c += L) {
+            FloatVector x = FloatVector.fromArray(S, pred, po + c), t = FloatVector.fromArray(S, target, to + c);
+            FloatVector ex = expNegAbs(x), r = one.div(ex.add(1f)), er = ex.mul(r);
+            er.mul(r).mul(scale).intoArray(dp, o + c);
+            t.sub(r.blend(er, x.compare(VectorOperators.LT, 0f))).intoArray(e, eo + c);
         }
     }
 
-    /** Folds replicated border rows (when in the strip) and columns onto edge pixels; grad rows [i0, i1) = scale·ge·σ'(x). */
-    private static void sobelFoldAndWrite(int base, int h, int w, int i0, int i1, int R0, float[] grad,
-                                          float scale, boolean acc, float[] ge, float[] dp) {
-        int wp = w + 2;
-        if (i0 == 0) for (int c = 0; c < wp; c++) ge[wp + c] += ge[c];
-        if (i1 == h) {
-            int last = (h + 1 - R0) * wp, edge = (h - R0) * wp;
-            for (int c = 0; c < wp; c++) ge[edge + c] += ge[last + c];
+    /**
+     * Source row at pred/target offset {@code src}: d, sm and scale·σ' into ring slot {@code o};
+     * lanes past w of d and sm are 0. e goes through a row buffer, so that the exp is inlined
+     * once per method (the JIT gives up inlining, and boxes vectors, in methods grown too large).
+     */
+    private static void sobelLoad(float[] pred, float[] target, int src, int w, float scale, SobelRows b, int o) {
+        float[] e = b.e, d = b.d, sm = b.sm;
+        int bound = S.loopBound(w), last = (w - 1) / L * L, valid = w - last;
+        sobelSigmoid(pred, src, target, src, bound, scale, e, 0, b.dp, o);
+        if (bound < w) {
+            // the row's last partial vector, padded with x = t = 0 (finite values, overwritten or unused below)
+            System.arraycopy(pred, src + bound, b.tailX, 0, w - bound);
+            System.arraycopy(target, src + bound, b.tailT, 0, w - bound);
+            sobelSigmoid(b.tailX, 0, b.tailT, 0, L, scale, e, bound, b.dp, o + bound);
         }
-        for (int i = i0; i < i1; i++) {
-            int g = (i + 1 - R0) * wp, o = base + i * w, d = (i - i0) * w;
-            ge[g + 1] += ge[g];
-            ge[g + w] += ge[g + w + 1];
-            for (int j = 0; j < w; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, w);
-                FloatVector v = FloatVector.fromArray(S, ge, g + 1 + j, m).mul(FloatVector.fromArray(S, dp, d + j, m)).mul(scale);
-                if (acc) v = v.add(FloatVector.fromArray(S, grad, o + j, m));
-                v.intoArray(grad, o + j, m);
-            }
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        FloatVector prev = FloatVector.broadcast(S, e[0]), cur = FloatVector.fromArray(S, e, 0);
+        for (int c = 0; c < last; c += L) {
+            FloatVector next = FloatVector.fromArray(S, e, c + L);
+            FloatVector left = prev.slice(L - 1, cur), right = cur.slice(1, next);
+            right.sub(left).intoArray(d, o + c);
+            cur.fma(two, left.add(right)).intoArray(sm, o + c);
+            prev = cur;
+            cur = next;
+        }
+        FloatVector edge = FloatVector.broadcast(S, e[w - 1]);
+        VectorMask<Float> past = S.indexInRange(0, valid).not();
+        cur = cur.blend(edge, past);
+        FloatVector left = prev.slice(L - 1, cur), right = cur.slice(1, edge);
+        right.sub(left).blend(0f, past).intoArray(d, o + last);
+        cur.fma(two, left.add(right)).blend(0f, past).intoArray(sm, o + last);
+    }
+
+    /** Output row i: returns Σ |8·Gx| + |8·Gy| over its w columns; hx, hy into ring slot i mod 3. */
+    private static double sobelSigns(int h, int w, int i, SobelRows b) {
+        int st = b.stride, oa = (Math.max(i - 1, 0) % 3) * st, oi = (i % 3) * st, ob = (Math.min(i + 1, h - 1) % 3) * st;
+        float[] d = b.d, sm = b.sm, hx = b.hx, hy = b.hy;
+        FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S), minus = one.neg(), two = FloatVector.broadcast(S, 2f);
+        int last = (w - 1) / L * L, valid = w - last;
+        // lanes past w have d = sm = 0, hence 8·G = 0: no |·| and sign 0
+        FloatVector gx = FloatVector.fromArray(S, d, oi).fma(two, FloatVector.fromArray(S, d, oa).add(FloatVector.fromArray(S, d, ob)));
+        FloatVector gy = FloatVector.fromArray(S, sm, ob).sub(FloatVector.fromArray(S, sm, oa));
+        FloatVector rowSum = gx.abs().add(gy.abs());
+        FloatVector curX = zero.blend(one, gx.compare(VectorOperators.GT, 0f)).blend(minus, gx.compare(VectorOperators.LT, 0f));
+        FloatVector curY = zero.blend(one, gy.compare(VectorOperators.GT, 0f)).blend(minus, gy.compare(VectorOperators.LT, 0f));
+        FloatVector prevX = FloatVector.broadcast(S, -curX.lane(0)), prevY = FloatVector.broadcast(S, curY.lane(0));
+        for (int c = 0; c < last; c += L) {
+            int n = c + L;
+            gx = FloatVector.fromArray(S, d, oi + n).fma(two, FloatVector.fromArray(S, d, oa + n).add(FloatVector.fromArray(S, d, ob + n)));
+            gy = FloatVector.fromArray(S, sm, ob + n).sub(FloatVector.fromArray(S, sm, oa + n));
+            rowSum = rowSum.add(gx.abs().add(gy.abs()));
+            FloatVector nextX = zero.blend(one, gx.compare(VectorOperators.GT, 0f)).blend(minus, gx.compare(VectorOperators.LT, 0f));
+            FloatVector nextY = zero.blend(one, gy.compare(VectorOperators.GT, 0f)).blend(minus, gy.compare(VectorOperators.LT, 0f));
+            prevX.slice(L - 1, curX).sub(curX.slice(1, nextX)).intoArray(hx, oi + c);
+            curY.fma(two, prevY.slice(L - 1, curY).add(curY.slice(1, nextY))).intoArray(hy, oi + c);
+            prevX = curX;
+            prevY = curY;
+            curX = nextX;
+            curY = nextY;
+        }
+        FloatVector edgeX = FloatVector.broadcast(S, -curX.lane(valid - 1)), edgeY = FloatVector.broadcast(S, curY.lane(valid - 1));
+        VectorMask<Float> past = S.indexInRange(0, valid).not();
+        curX = curX.blend(edgeX, past);
+        curY = curY.blend(edgeY, past);
+        prevX.slice(L - 1, curX).sub(curX.slice(1, edgeX)).intoArray(hx, oi + last);
+        curY.fma(two, prevY.slice(L - 1, curY).add(curY.slice(1, edgeY))).intoArray(hy, oi + last);
+        return sumLanes(rowSum);
+    }
+
+    /** Gradient row r from hx, hy of output rows r − 1, r, r + 1 (virtual past the plane's edges) and scale·σ'. */
+    private static void sobelWrite(int h, int w, int r, int base, float[] grad, boolean acc, SobelRows b) {
+        int st = b.stride, or = (r % 3) * st, neg = 3 * st;
+        float[] hx = b.hx, hy = b.hy, dp = b.dp;
+        int xa = r > 0 ? ((r - 1) % 3) * st : or, xb = r < h - 1 ? ((r + 1) % 3) * st : or;
+        int ya = r > 0 ? xa : neg, yb = r < h - 1 ? xb : neg;
+        if (r == 0 || r == h - 1) {
+            for (int c = 0; c < w; c += L) FloatVector.fromArray(S, hy, or + c).neg().intoArray(hy, neg + c);
+        }
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        int out = base + r * w, bound = S.loopBound(w), c = 0;
+        for (; c < bound; c += L) {
+            FloatVector v = FloatVector.fromArray(S, hx, or + c).fma(two, FloatVector.fromArray(S, hx, xa + c).add(FloatVector.fromArray(S, hx, xb + c)))
+                    .add(FloatVector.fromArray(S, hy, ya + c).sub(FloatVector.fromArray(S, hy, yb + c)))
+                    .mul(FloatVector.fromArray(S, dp, or + c));
+            if (acc) v = v.add(FloatVector.fromArray(S, grad, out + c));
+            v.intoArray(grad, out + c);
+        }
+        if (c < w) {
+            VectorMask<Float> m = S.indexInRange(c, w);
+            FloatVector v = FloatVector.fromArray(S, hx, or + c).fma(two, FloatVector.fromArray(S, hx, xa + c).add(FloatVector.fromArray(S, hx, xb + c)))
+                    .add(FloatVector.fromArray(S, hy, ya + c).sub(FloatVector.fromArray(S, hy, yb + c)))
+                    .mul(FloatVector.fromArray(S, dp, or + c));
+            if (acc) v = v.add(FloatVector.fromArray(S, grad, out + c, m));
+            v.intoArray(grad, out + c, m);
         }
     }
 
