@@ -1,5 +1,6 @@
 package jgrad.nn.metrics;
 
+import jgrad.core.Autograd;
 import jgrad.core.Tensor;
 
 /**
@@ -15,6 +16,8 @@ public final class MaskedRmse implements Metric {
     private final String name;
     private double weighted;
     private long weight;
+    /** {Σ n·rmse, Σ n} over device batches: whether a batch counts is known on the device only. */
+    private final DeviceSums onDevice = new DeviceSums(2);
 
     public MaskedRmse() {
         this("rmse");
@@ -32,11 +35,24 @@ public final class MaskedRmse implements Metric {
     public void reset() {
         weighted = 0;
         weight = 0;
+        onDevice.clear();
     }
 
     @Override
     public void update(Tensor output, Tensor target) {
         int n = Batches.check("MaskedRmse", output, target);
+        if (!output.device().isCpu()) {
+            try (var ng = Autograd.noGrad()) {
+                Tensor t = target.to(output.device());
+                Tensor m = t.gt((float) THRESHOLD);
+                Tensor d = t.sub(output.sigmoid()).mul(m);
+                Tensor count = m.sum(), valid = count.gt(0f);
+                Tensor rmse = d.mul(d).sum().div(count.maximum(1f)).sqrt();
+                onDevice.add(0, rmse.mul((float) n).mul(valid));
+                onDevice.add(1, valid.mul((float) n));
+            }
+            return;
+        }
         float[] x = output.toArray(), t = target.toArray();
         double sq = 0;
         long count = 0;
@@ -54,6 +70,8 @@ public final class MaskedRmse implements Metric {
 
     @Override
     public double value() {
-        return weight == 0 ? Double.NaN : weighted / weight;
+        double[] dev = onDevice.read();
+        double w = weight + dev[1];
+        return w == 0 ? Double.NaN : (weighted + dev[0]) / w;
     }
 }

@@ -1,5 +1,6 @@
 package jgrad.nn.metrics;
 
+import jgrad.core.Autograd;
 import jgrad.core.Tensor;
 
 /**
@@ -15,6 +16,7 @@ public final class MeanIoUB implements Metric {
     private final String name;
     private double sum;
     private long batches;
+    private final DeviceSums onDevice = new DeviceSums(1);
 
     public MeanIoUB() {
         this("miou_b");
@@ -32,11 +34,22 @@ public final class MeanIoUB implements Metric {
     public void reset() {
         sum = 0;
         batches = 0;
+        onDevice.clear();
     }
 
     @Override
     public void update(Tensor output, Tensor target) {
         int n = Batches.check("MeanIoUB", output, target);
+        if (!output.device().isCpu()) {
+            try (var ng = Autograd.noGrad()) {
+                Tensor p = output.sigmoid(), t = target.to(output.device());
+                int[] dims = DeviceSums.perImage(p);
+                Tensor inter = p.mul(t).sum(dims, false), total = p.add(t).sum(dims, false);
+                onDevice.add(0, inter.div(total.add((float) SoftIoU.EPS)).sum().div(n));
+            }
+            batches++;
+            return;
+        }
         float[] x = output.toArray(), t = target.toArray();
         int per = x.length / n;
         double batch = 0;
@@ -51,6 +64,6 @@ public final class MeanIoUB implements Metric {
 
     @Override
     public double value() {
-        return batches == 0 ? Double.NaN : sum / batches;
+        return batches == 0 ? Double.NaN : (sum + onDevice.read()[0]) / batches;
     }
 }

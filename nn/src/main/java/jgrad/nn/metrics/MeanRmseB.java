@@ -1,5 +1,6 @@
 package jgrad.nn.metrics;
 
+import jgrad.core.Autograd;
 import jgrad.core.Tensor;
 
 /**
@@ -11,6 +12,7 @@ import jgrad.core.Tensor;
 public final class MeanRmseB implements Metric {
     private final String name;
     private double sum;
+    private final DeviceSums onDevice = new DeviceSums(1);
     private long batches;
 
     public MeanRmseB() {
@@ -29,11 +31,20 @@ public final class MeanRmseB implements Metric {
     public void reset() {
         sum = 0;
         batches = 0;
+        onDevice.clear();
     }
 
     @Override
     public void update(Tensor output, Tensor target) {
         Batches.check("MeanRmseB", output, target);
+        if (!output.device().isCpu()) {
+            try (var ng = Autograd.noGrad()) {
+                Tensor d = output.sigmoid().sub(target.to(output.device()));
+                onDevice.add(0, d.mul(d).mean().add(1e-6f).sqrt());
+            }
+            batches++;
+            return;
+        }
         float[] x = output.toArray(), t = target.toArray();
         double sq = 0;
         for (int i = 0; i < x.length; i++) {
@@ -46,6 +57,6 @@ public final class MeanRmseB implements Metric {
 
     @Override
     public double value() {
-        return batches == 0 ? Double.NaN : sum / batches;
+        return batches == 0 ? Double.NaN : (sum + onDevice.read()[0]) / batches;
     }
 }

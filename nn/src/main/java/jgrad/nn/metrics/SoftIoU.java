@@ -1,5 +1,6 @@
 package jgrad.nn.metrics;
 
+import jgrad.core.Autograd;
 import jgrad.core.Tensor;
 
 /**
@@ -15,6 +16,7 @@ public final class SoftIoU implements Metric {
     private final String name;
     private double sum;
     private long images;
+    private final DeviceSums onDevice = new DeviceSums(1);
 
     public SoftIoU() {
         this("iou");
@@ -32,11 +34,22 @@ public final class SoftIoU implements Metric {
     public void reset() {
         sum = 0;
         images = 0;
+        onDevice.clear();
     }
 
     @Override
     public void update(Tensor output, Tensor target) {
         int n = Batches.check("SoftIoU", output, target);
+        if (!output.device().isCpu()) {
+            try (var ng = Autograd.noGrad()) {
+                Tensor p = output.sigmoid(), t = target.to(output.device());
+                int[] dims = DeviceSums.perImage(p);
+                Tensor inter = p.mul(t).sum(dims, false), total = p.add(t).sum(dims, false);
+                onDevice.add(0, inter.add((float) EPS).div(total.sub(inter).add((float) EPS)).sum());
+            }
+            images += n;
+            return;
+        }
         float[] x = output.toArray(), t = target.toArray();
         int per = x.length / n;
         for (int b = 0; b < n; b++) {
@@ -49,6 +62,6 @@ public final class SoftIoU implements Metric {
 
     @Override
     public double value() {
-        return images == 0 ? Double.NaN : sum / images;
+        return images == 0 ? Double.NaN : (sum + onDevice.read()[0]) / images;
     }
 }

@@ -1,0 +1,45 @@
+package jgrad.nn.metrics;
+
+import jgrad.core.EmulatedBackend;
+import jgrad.core.MemoryScope;
+import jgrad.core.Rng;
+import jgrad.core.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The metrics on device tensors (the emulated device) accumulate on the device and agree with
+ * their CPU computation, batches with no valid depth pixel included.
+ */
+class DeviceMetricsTest {
+    @Test
+    void deviceAndCpuAgree() {
+        Rng rng = new Rng(8);
+        List<Metric> cpu = List.of(new SoftIoU(), new MeanIoUB(), new MaskedRmse(), new MeanRmseB());
+        List<Metric> dev = cpu.stream().map(Metric::fresh).toList();
+        for (int batch = 0; batch < 4; batch++) {
+            int n = batch == 3 ? 1 : 3;
+            Tensor out = Tensor.randn(rng, n, 1, 6, 5).mul(2f);
+            Tensor target = batch == 2 ? Tensor.zeros(n, 1, 6, 5) : Tensor.rand(rng, n, 1, 6, 5).gt(0.4f).mul(Tensor.rand(rng, n, 1, 6, 5));
+            try (var scope = MemoryScope.open()) {
+                Tensor od = out.to(EmulatedBackend.DEVICE), td = target.to(EmulatedBackend.DEVICE);
+                for (int i = 0; i < cpu.size(); i++) {
+                    cpu.get(i).update(out, target);
+                    dev.get(i).update(od, td);
+                }
+            }
+        }
+        for (int i = 0; i < cpu.size(); i++) {
+            double c = cpu.get(i).value(), d = dev.get(i).value();
+            assertTrue(Double.isFinite(c), cpu.get(i).name());
+            assertEquals(c, d, 1e-5 * Math.max(1, Math.abs(c)), cpu.get(i).name() + " on the device");
+        }
+        int live = EmulatedBackend.LIVE.get();
+        for (Metric m : dev) m.reset();
+        assertEquals(live - dev.size(), EmulatedBackend.LIVE.get(), "reset frees the device sums");
+        for (Metric m : dev) assertTrue(Double.isNaN(m.value()), m.name() + " after reset");
+    }
+}
