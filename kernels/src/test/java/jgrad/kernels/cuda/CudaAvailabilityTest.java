@@ -19,6 +19,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class CudaAvailabilityTest {
+    /** Says in the build output whether the tests tagged "cuda" run here, and if not, why. */
+    @org.junit.jupiter.api.BeforeAll
+    static void announce() {
+        System.out.println(Cuda.available()
+                ? "CUDA available: the tests tagged cuda run on " + Cuda.context().deviceName()
+                : "CUDA not available, so the tests tagged cuda are skipped: " + Cuda.unavailableReason());
+    }
 
     private static boolean driverPresent() {
         return Stream.of("/usr/lib/x86_64-linux-gnu/libcuda.so.1", "/usr/lib64/libcuda.so.1", "/usr/lib/libcuda.so.1")
