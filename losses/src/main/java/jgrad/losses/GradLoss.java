@@ -34,21 +34,6 @@ public final class GradLoss implements Loss {
 
     static final int WHOLE_PLANES = 8;
 
-    /** Widest column tile of the vector path: wider planes are split into equal tiles of at most this many columns. */
-    static final int TILE = 256;
-
-    /**
-     * Columns per tile: w itself up to {@link #TILE}, else w split into ⌈w/TILE⌉ tiles rounded up
-     * to whole vectors (the last one narrower). Each tile streams its band's rows through row
-     * buffers of its own width plus a halo of 2 columns per inner side, so the buffers stay small
-     * next to the streamed rows whatever the plane width; the halo columns are read twice.
-     */
-    static int tileCols(int w) {
-        if (w <= TILE) return w;
-        int tiles = (w + TILE - 1) / TILE, v = 16;
-        return ((w + tiles - 1) / tiles + v - 1) / v * v;
-    }
-
     private static final double[][] KX = {{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}};
 
     @Override
@@ -106,15 +91,10 @@ public final class GradLoss implements Loss {
         double[] partial = new double[tasks];
         Parallel.range(tasks, 1, (from, to) -> {
             if (Simd.VECTOR) {
-                int tile = tileCols(w);
-                VectorKernels.SobelRows rows = new VectorKernels.SobelRows(Math.min(w, tile + 4));
+                VectorKernels.SobelRows rows = new VectorKernels.SobelRows(w);
                 for (int k = from; k < to; k++) {
-                    int pl = k / strips, i0 = (k % strips) * strip, i1 = Math.min(h, i0 + strip);
-                    double s = 0;
-                    for (int j0 = 0; j0 < w; j0 += tile) {
-                        s += VectorKernels.sobelBand(pred, target, pl * hw, h, w, i0, i1, j0, Math.min(w, j0 + tile), grad, scale, accumulate, rows);
-                    }
-                    partial[k] = s;
+                    int pl = k / strips, i0 = (k % strips) * strip;
+                    partial[k] = VectorKernels.sobelBand(pred, target, pl * hw, h, w, i0, Math.min(h, i0 + strip), grad, scale, accumulate, rows);
                 }
                 return;
             }

@@ -224,11 +224,12 @@ final class VectorKernels {
         return s + Kernels.berhuScalar(x, t, g, i, to, c, scale, acc);
     }
     /**
-     * Row buffers of {@link #sobelBand} for tiles up to {@code w} columns wide, halo included
-     * (stride {@code stride}, a whole number of vectors): one row of errors e; rings of three rows
-     * of the horizontally filtered errors d and sm, of the horizontally filtered signs hx and hy
-     * (plus a fourth row for a negated edge row) and of scale·σ'. 17 rows: 18.5 KiB for a
-     * 256-column tile with its halo, so they stay in L1 next to the streamed rows.
+     * Row buffers of {@link #sobelBand} for planes up to {@code w} wide (stride {@code stride}, a
+     * whole number of vectors): one row of errors e; rings of three rows of the horizontally
+     * filtered errors d and sm, of the horizontally filtered signs hx and hy (plus a fourth row
+     * for a negated edge row) and of scale·σ'. 17 rows, 34 KiB for a 512-wide plane, meant to
+     * stay in L1 (48 KiB on the development machine); at 2^24 elements narrower planes run
+     * faster, so this footprint, not the arithmetic, bounds the speed of wide planes.
      */
     static final class SobelRows {
         final int stride;
@@ -236,28 +237,27 @@ final class VectorKernels {
 
         SobelRows(int w) {
             stride = ((w + L - 1) / L) * L;
-            // one vector of slack: a window's columns may start 2 past a vector boundary
             e = new float[stride];
             d = new float[3 * stride];
             sm = new float[3 * stride];
-            hx = new float[3 * stride + L];
-            hy = new float[4 * stride + L];
-            dp = new float[3 * stride + L];
+            hx = new float[3 * stride];
+            hy = new float[4 * stride];
+            dp = new float[3 * stride];
         }
     }
 
     /**
-     * Output rows [i0, i1) and columns [j0, j1) of one H×W plane of {@link GradLoss}, one row at
-     * a time over rolling buffers: returns Σ |8·Gx| + |8·Gy| over that block (in row order, per
-     * row a float vector summed in lane order into a double) and writes (or adds)
-     * scale·(8·Gᵀ sign)·σ'(x) into its gradient. Both filters are separable: 8·Gx =
-     * [1,2,1]ᵀ(down) ⊗ [−1,0,1](across), 8·Gy = [−1,0,1]ᵀ ⊗ [1,2,1]. Per source row r:
-     * e = t − σ(x), d = e[c+1] − e[c−1] and sm = e[c−1] + 2e[c] + e[c+1] (ring slot r mod 3). Per
-     * output row i: 8·Gx = d[i−1] + 2d[i] + d[i+1], 8·Gy = sm[i+1] − sm[i−1] (rows clamped:
-     * replicate padding), their signs sx, sy and the transposed horizontal filters
-     * hx = sx[c−1] − sx[c+1], hy = sy[c−1] + 2sy[c] + sy[c+1]. Per gradient row r:
-     * 8·Gᵀ sign = hx[r−1] + 2hx[r] + hx[r+1] + hy[r−1] − hy[r+1]. Horizontal neighbours come
-     * from the adjacent vectors in registers (slice), not from unaligned loads.
+     * Output rows [i0, i1) of one H×W plane of {@link GradLoss}, one row at a time over rolling
+     * buffers: returns Σ |8·Gx| + |8·Gy| over those rows (in row order, per row a float vector
+     * summed in lane order into a double) and writes (or adds) scale·(8·Gᵀ sign)·σ'(x) into their
+     * gradient. Both filters are separable: 8·Gx = [1,2,1]ᵀ(down) ⊗ [−1,0,1](across), 8·Gy =
+     * [−1,0,1]ᵀ ⊗ [1,2,1]. Per source row r: e = t − σ(x), d = e[c+1] − e[c−1] and
+     * sm = e[c−1] + 2e[c] + e[c+1] (ring slot r mod 3). Per output row i: 8·Gx = d[i−1] + 2d[i] +
+     * d[i+1], 8·Gy = sm[i+1] − sm[i−1] (rows clamped: replicate padding), their signs sx, sy and
+     * the transposed horizontal filters hx = sx[c−1] − sx[c+1], hy = sy[c−1] + 2sy[c] + sy[c+1].
+     * Per gradient row r: 8·Gᵀ sign = hx[r−1] + 2hx[r] + hx[r+1] + hy[r−1] − hy[r+1].
+     * Horizontal neighbours come from the adjacent vectors in registers (slice), not from
+     * unaligned loads.
      *
      * <p>Replicate padding reads e[−1] = e[0] and e[w] = e[w−1]. Its adjoint (a padded
      * position's share goes to the edge pixel it copied) equals, for a filter k with k0 = ±k2,
@@ -265,15 +265,9 @@ final class VectorKernels {
      * the difference [−1,0,1]. So sx is continued by −sx and sy by +sy, and past the top and
      * bottom rows hx repeats and hy is negated. A band recomputes two source rows and one output
      * row on each side it shares with a neighbouring band.
-     *
-     * <p>Columns: the block works on the columns [j0 − 2, j1 + 2) clipped to the plane, as if they
-     * were a plane of their own. Where that window ends inside the plane its edge treatment is
-     * wrong, but only for the two halo columns (signs need e at ±1, the gradient signs at ±1), so
-     * those are left out of the sum and not written.
      */
-    static double sobelBand(float[] pred, float[] target, int base, int h, int w, int i0, int i1, int j0, int j1,
-                            float[] grad, float scale, boolean acc, SobelRows b) {
-        int a = Math.max(0, j0 - 2), lw = Math.min(w, j1 + 2) - a, lo = j0 - a, hi = j1 - a;
+    static double sobelBand(float[] pred, float[] target, int base, int h, int w, int i0, int i1, float[] grad, float scale,
+                            boolean acc, SobelRows b) {
         int s0 = Math.max(0, i0 - 1), s1 = Math.min(h, i1 + 1);
         int loaded = Math.max(0, s0 - 1) - 1;
         double sum = 0;
@@ -281,13 +275,13 @@ final class VectorKernels {
             int need = Math.min(i + 1, h - 1);
             while (loaded < need) {
                 loaded++;
-                sobelLoad(pred, target, base + loaded * w + a, lw, scale, b, (loaded % 3) * b.stride);
+                sobelLoad(pred, target, base + loaded * w, w, scale, b, (loaded % 3) * b.stride);
             }
-            double rowSum = sobelSigns(h, lw, lo, hi, i, b);
+            double rowSum = sobelSigns(h, w, i, b);
             if (i >= i0 && i < i1) sum += rowSum;
-            if (i - 1 >= i0 && i - 1 < i1) sobelWrite(h, lw, lo, hi, i - 1, base + (i - 1) * w + a, grad, acc, b);
+            if (i - 1 >= i0 && i - 1 < i1) sobelWrite(h, w, i - 1, base, grad, acc, b);
         }
-        if (i1 == h) sobelWrite(h, lw, lo, hi, h - 1, base + (h - 1) * w + a, grad, acc, b);
+        if (i1 == h) sobelWrite(h, w, h - 1, base, grad, acc, b);
         return sum;
     }
 
@@ -304,25 +298,19 @@ final class VectorKernels {
     }
 
     /**
-     * Source row of w columns at pred/target offset {@code src}: d, sm and scale·σ' into ring
-     * slot {@code o}; lanes past w of d and sm are 0. e goes through a row buffer, so that the exp
-     * is inlined once per method (the JIT gives up inlining, and boxes vectors, in methods grown
-     * too large).
+     * Source row at pred/target offset {@code src}: d, sm and scale·σ' into ring slot {@code o};
+     * lanes past w of d and sm are 0. e goes through a row buffer, so that the exp is inlined
+     * once per method (the JIT gives up inlining, and boxes vectors, in methods grown too large).
      */
     private static void sobelLoad(float[] pred, float[] target, int src, int w, float scale, SobelRows b, int o) {
         float[] e = b.e, d = b.d, sm = b.sm;
         int bound = S.loopBound(w), last = (w - 1) / L * L, valid = w - last;
-        if (bound < w && src + bound + L <= pred.length) {
-            // the last partial vector reads on into the array: lanes past w are blended away below
-            sobelSigmoid(pred, src, target, src, bound + L, scale, e, 0, b.dp, o);
-        } else {
-            sobelSigmoid(pred, src, target, src, bound, scale, e, 0, b.dp, o);
-            if (bound < w) {
-                // the array's last partial vector, padded with x = t = 0
-                System.arraycopy(pred, src + bound, b.tailX, 0, w - bound);
-                System.arraycopy(target, src + bound, b.tailT, 0, w - bound);
-                sobelSigmoid(b.tailX, 0, b.tailT, 0, L, scale, e, bound, b.dp, o + bound);
-            }
+        sobelSigmoid(pred, src, target, src, bound, scale, e, 0, b.dp, o);
+        if (bound < w) {
+            // the row's last partial vector, padded with x = t = 0 (finite values, overwritten or unused below)
+            System.arraycopy(pred, src + bound, b.tailX, 0, w - bound);
+            System.arraycopy(target, src + bound, b.tailT, 0, w - bound);
+            sobelSigmoid(b.tailX, 0, b.tailT, 0, L, scale, e, bound, b.dp, o + bound);
         }
         FloatVector two = FloatVector.broadcast(S, 2f);
         FloatVector prev = FloatVector.broadcast(S, e[0]), cur = FloatVector.fromArray(S, e, 0);
@@ -342,11 +330,8 @@ final class VectorKernels {
         cur.fma(two, left.add(right)).blend(0f, past).intoArray(sm, o + last);
     }
 
-    /**
-     * Output row i of a window w columns wide: returns Σ |8·Gx| + |8·Gy| over its columns
-     * [lo, hi); hx, hy into ring slot i mod 3.
-     */
-    private static double sobelSigns(int h, int w, int lo, int hi, int i, SobelRows b) {
+    /** Output row i: returns Σ |8·Gx| + |8·Gy| over its w columns; hx, hy into ring slot i mod 3. */
+    private static double sobelSigns(int h, int w, int i, SobelRows b) {
         int st = b.stride, oa = (Math.max(i - 1, 0) % 3) * st, oi = (i % 3) * st, ob = (Math.min(i + 1, h - 1) % 3) * st;
         float[] d = b.d, sm = b.sm, hx = b.hx, hy = b.hy;
         FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S), minus = one.neg(), two = FloatVector.broadcast(S, 2f);
@@ -355,7 +340,6 @@ final class VectorKernels {
         FloatVector gx = FloatVector.fromArray(S, d, oi).fma(two, FloatVector.fromArray(S, d, oa).add(FloatVector.fromArray(S, d, ob)));
         FloatVector gy = FloatVector.fromArray(S, sm, ob).sub(FloatVector.fromArray(S, sm, oa));
         FloatVector rowSum = gx.abs().add(gy.abs());
-        if (lo > 0 || hi < L) rowSum = rowSum.blend(0f, S.indexInRange(-lo, hi - lo).not());
         FloatVector curX = zero.blend(one, gx.compare(VectorOperators.GT, 0f)).blend(minus, gx.compare(VectorOperators.LT, 0f));
         FloatVector curY = zero.blend(one, gy.compare(VectorOperators.GT, 0f)).blend(minus, gy.compare(VectorOperators.LT, 0f));
         FloatVector prevX = FloatVector.broadcast(S, -curX.lane(0)), prevY = FloatVector.broadcast(S, curY.lane(0));
@@ -363,9 +347,7 @@ final class VectorKernels {
             int n = c + L;
             gx = FloatVector.fromArray(S, d, oi + n).fma(two, FloatVector.fromArray(S, d, oa + n).add(FloatVector.fromArray(S, d, ob + n)));
             gy = FloatVector.fromArray(S, sm, ob + n).sub(FloatVector.fromArray(S, sm, oa + n));
-            FloatVector g = gx.abs().add(gy.abs());
-            if (n + L > hi) g = g.blend(0f, S.indexInRange(n - lo, hi - lo).not());
-            rowSum = rowSum.add(g);
+            rowSum = rowSum.add(gx.abs().add(gy.abs()));
             FloatVector nextX = zero.blend(one, gx.compare(VectorOperators.GT, 0f)).blend(minus, gx.compare(VectorOperators.LT, 0f));
             FloatVector nextY = zero.blend(one, gy.compare(VectorOperators.GT, 0f)).blend(minus, gy.compare(VectorOperators.LT, 0f));
             prevX.slice(L - 1, curX).sub(curX.slice(1, nextX)).intoArray(hx, oi + c);
@@ -384,12 +366,8 @@ final class VectorKernels {
         return sumLanes(rowSum);
     }
 
-    /**
-     * Gradient row r of a window w columns wide, its columns [lo, hi) written at grad[out + lo,
-     * out + hi), from hx, hy of output rows r − 1, r, r + 1 (virtual past the plane's edges) and
-     * scale·σ'.
-     */
-    private static void sobelWrite(int h, int w, int lo, int hi, int r, int out, float[] grad, boolean acc, SobelRows b) {
+    /** Gradient row r from hx, hy of output rows r − 1, r, r + 1 (virtual past the plane's edges) and scale·σ'. */
+    private static void sobelWrite(int h, int w, int r, int base, float[] grad, boolean acc, SobelRows b) {
         int st = b.stride, or = (r % 3) * st, neg = 3 * st;
         float[] hx = b.hx, hy = b.hy, dp = b.dp;
         int xa = r > 0 ? ((r - 1) % 3) * st : or, xb = r < h - 1 ? ((r + 1) % 3) * st : or;
@@ -398,7 +376,7 @@ final class VectorKernels {
             for (int c = 0; c < w; c += L) FloatVector.fromArray(S, hy, or + c).neg().intoArray(hy, neg + c);
         }
         FloatVector two = FloatVector.broadcast(S, 2f);
-        int bound = lo + S.loopBound(hi - lo), c = lo;
+        int out = base + r * w, bound = S.loopBound(w), c = 0;
         for (; c < bound; c += L) {
             FloatVector v = FloatVector.fromArray(S, hx, or + c).fma(two, FloatVector.fromArray(S, hx, xa + c).add(FloatVector.fromArray(S, hx, xb + c)))
                     .add(FloatVector.fromArray(S, hy, ya + c).sub(FloatVector.fromArray(S, hy, yb + c)))
@@ -406,8 +384,8 @@ final class VectorKernels {
             if (acc) v = v.add(FloatVector.fromArray(S, grad, out + c));
             v.intoArray(grad, out + c);
         }
-        if (c < hi) {
-            VectorMask<Float> m = S.indexInRange(c, hi);
+        if (c < w) {
+            VectorMask<Float> m = S.indexInRange(c, w);
             FloatVector v = FloatVector.fromArray(S, hx, or + c).fma(two, FloatVector.fromArray(S, hx, xa + c).add(FloatVector.fromArray(S, hx, xb + c)))
                     .add(FloatVector.fromArray(S, hy, ya + c).sub(FloatVector.fromArray(S, hy, yb + c)))
                     .mul(FloatVector.fromArray(S, dp, or + c));
