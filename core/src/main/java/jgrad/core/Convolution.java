@@ -76,17 +76,19 @@ final class Convolution {
         if (!xc.isCpu()) {
             Backend.Conv2d p = new Backend.Conv2d(stride.clone(), padding.clone(), dilation.clone(), groups);
             Tensor out = Tensor.empty(xc.device(), geo.n, geo.o, geo.oh, geo.ow);
-            xc.backend().conv2d(xc, wc, bc, p, out);
+            boolean empty = geo.n == 0 || geo.c == 0 || geo.o == 0; // nothing for the device to compute
+            if (!empty) xc.backend().conv2d(xc, wc, bc, p, out);
+            else if (out.numel() > 0) xc.backend().fill(out, 0f);
             return Autograd.record("conv2d", out, g -> {
                 Tensor gc = g.contiguous();
                 Tensor gx = null, gw = null;
                 if (x.requiresGrad) {
-                    gx = Tensor.empty(xc.device(), x.shape);
-                    xc.backend().conv2dBackwardData(gc, wc, p, gx);
+                    gx = empty ? Tensor.zeros(xc.device(), x.shape) : Tensor.empty(xc.device(), x.shape);
+                    if (!empty) xc.backend().conv2dBackwardData(gc, wc, p, gx);
                 }
                 if (weight.requiresGrad) {
-                    gw = Tensor.empty(xc.device(), weight.shape);
-                    xc.backend().conv2dBackwardWeight(xc, gc, p, gw);
+                    gw = empty ? Tensor.zeros(xc.device(), weight.shape) : Tensor.empty(xc.device(), weight.shape);
+                    if (!empty) xc.backend().conv2dBackwardWeight(xc, gc, p, gw);
                 }
                 Tensor gb = bias != null && bias.requiresGrad ? gc.sum(new int[]{0, 2, 3}, false) : null;
                 return new Tensor[]{gx, gw, gb};

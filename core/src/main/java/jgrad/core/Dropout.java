@@ -30,9 +30,11 @@ final class Dropout {
         long seed = rng.nextLong();
         Tensor mask;
         if (!x.isCpu()) {
-            mask = Tensor.zeros(x.device(), x.shape);
-            if (p < 1 && mask.numel() > 0) {
-                x.backend().dropoutMask(seed, (long) Math.ceil(p * 0x1.0p24), (float) (1 / (1 - p)), mask);
+            if (p < 1) {
+                mask = Tensor.empty(x.device(), x.shape);
+                if (mask.numel() > 0) x.backend().dropoutMask(seed, (long) Math.ceil(p * 0x1.0p24), (float) (1 / (1 - p)), mask);
+            } else {
+                mask = Tensor.zeros(x.device(), x.shape);
             }
         } else if (p < 1) {
             mask = Tensor.zeros(x.shape);

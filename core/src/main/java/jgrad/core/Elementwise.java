@@ -197,6 +197,10 @@ final class Elementwise {
     /** dst[...] = src[...] (src broadcast to dst's shape); no gradient is recorded. */
     static void copyInto(Tensor dst, Tensor src0) {
         Shape.broadcast("copy", src0.shape, dst.shape);
+        if (dst.isCpu() && !src0.isCpu()) {
+            copyInto(dst, src0.to(Device.CPU)); // into host memory: fetch the source first
+            return;
+        }
         Tensor src = sameDevice("copy", dst, src0)[1];
         if (!dst.isCpu()) {
             if (dst.numel() > 0) dst.backend().copy(dst, broadcastView(src, dst.shape));
@@ -218,7 +222,18 @@ final class Elementwise {
     static void addInto(Tensor dst, Tensor src0) {
         Tensor src = sameDevice("add", dst, src0)[1];
         if (!dst.isCpu()) {
-            if (dst.numel() > 0) dst.backend().addInto(dst, broadcastView(src, dst.shape));
+            if (dst.numel() == 0) return;
+            if (dst.isContiguous()) {
+                dst.backend().addInto(dst, broadcastView(src, dst.shape));
+            } else {
+                // the backend adds into packed memory only: go through a packed copy
+                try (var scope = MemoryScope.open()) {
+                    Tensor packed = Tensor.empty(dst.device(), dst.shape);
+                    dst.backend().copy(packed, dst);
+                    dst.backend().addInto(packed, broadcastView(src, dst.shape));
+                    dst.backend().copy(dst, packed);
+                }
+            }
             return;
         }
         StridedLoop loop = new StridedLoop(dst.shape, new int[][]{dst.strides, broadcastStrides(src, dst.shape)},

@@ -38,6 +38,8 @@ public final class Tensor {
     boolean requiresGrad;
     boolean retainsGrad;
     Tensor grad;
+    /** True when {@link #grad} is device memory that backward allocated for this tensor (freed by zeroGrad). */
+    private boolean ownsGrad;
     Autograd.Node gradFn;
 
     Tensor(float[] data, int offset, int[] shape, int[] strides) {
@@ -181,20 +183,19 @@ public final class Tensor {
     public Tensor to(Device device) {
         Device from = device();
         if (from.equals(device)) return this;
-        Tensor src = contiguous().detach();
-        Tensor out;
-        if (device.isCpu()) {
-            out = zeros(shape);
-            if (out.data.length > 0) src.backend().download(src, out.data, 0);
-        } else if (from.isCpu()) {
-            out = empty(device, shape);
-            if (src.numel() > 0) out.backend().upload(src.data, src.offset, out);
-        } else {
-            out = empty(device, shape);
-            float[] host = src.numel() == 0 ? new float[0] : new float[src.numel()];
-            if (host.length > 0) {
-                src.backend().download(src, host, 0);
-                out.backend().upload(host, 0, out);
+        Tensor out = device.isCpu() ? zeros(shape) : empty(device, shape);
+        try (var temporaries = MemoryScope.open()) { // a packed copy of a strided source dies here
+            Tensor src = contiguous().detach();
+            if (device.isCpu()) {
+                if (out.data.length > 0) src.backend().download(src, out.data, 0);
+            } else if (from.isCpu()) {
+                if (src.numel() > 0) out.backend().upload(src.data, src.offset, out);
+            } else {
+                float[] host = new float[src.numel()];
+                if (host.length > 0) {
+                    src.backend().download(src, host, 0);
+                    out.backend().upload(host, 0, out);
+                }
             }
         }
         return Autograd.record("to", out, g -> new Tensor[]{g.to(from)}, this);
@@ -215,6 +216,7 @@ public final class Tensor {
         Tensor moved, movedGrad;
         try (var keep = MemoryScope.persistent(); var ng = Autograd.noGrad()) {
             moved = to(device);
+            if (grad != null && grad.buffer != null && !grad.buffer.isOpen()) grad = null; // freed with its scope
             movedGrad = grad == null ? null : grad.to(device);
         }
         if (moved == this) return this;
@@ -224,6 +226,7 @@ public final class Tensor {
         offset = moved.offset;
         strides = moved.strides;
         if (grad != null) grad.moveStorage(movedGrad);
+        if (grad != null && !ownsGrad) ownsGrad = !movedGrad.isCpu();
         if (old != null) old.close();
         return this;
     }
@@ -368,9 +371,11 @@ public final class Tensor {
     /** The elements in row-major order, as a new array. */
     public float[] toArray() {
         if (buffer != null) {
-            Tensor c = contiguous().detach();
             float[] out = new float[numel()];
-            if (out.length > 0) c.backend().download(c, out, 0);
+            try (var temporaries = MemoryScope.open()) {
+                Tensor c = contiguous().detach();
+                if (out.length > 0) c.backend().download(c, out, 0);
+            }
             return out;
         }
         if (isContiguous()) return Arrays.copyOfRange(data, offset, offset + numel());
@@ -398,16 +403,30 @@ public final class Tensor {
         return grad;
     }
 
-    /** Replaces the gradient (null clears it). */
+    /** Replaces the gradient (null clears it); it must be on this tensor's device. */
     public void setGrad(Tensor g) {
         if (g != null && !Arrays.equals(g.shape, shape)) {
             throw new IllegalArgumentException("setGrad: gradient shape " + Shape.str(g.shape) + " does not match " + Shape.str(shape));
         }
+        if (g != null && !g.device().equals(device())) {
+            throw new IllegalArgumentException("setGrad: gradient on " + g.device() + " for a tensor on " + device());
+        }
+        if (g == grad) return;
+        dropGrad();
         grad = g;
     }
 
-    /** Clears the gradient, as {@code zero_grad(set_to_none=True)}. */
+    /**
+     * Clears the gradient, as {@code zero_grad(set_to_none=True)}. Device memory that backward
+     * allocated for it is freed now, so a tensor still holding that gradient must not be used.
+     */
     public void zeroGrad() {
+        dropGrad();
+    }
+
+    private void dropGrad() {
+        if (ownsGrad && grad != null) grad.release();
+        ownsGrad = false;
         grad = null;
     }
 
@@ -447,9 +466,20 @@ public final class Tensor {
         return viewOf(offset, shape, strides);
     }
 
+    /**
+     * grad += g. A first device gradient is allocated outside any {@link MemoryScope}, so it
+     * outlives the step's scope (gradient accumulation over several scopes works) until zeroGrad.
+     */
     void accumulateGrad(Tensor g) {
         if (grad == null) {
-            grad = g.copy();
+            if (g.isCpu()) {
+                grad = g.copy();
+            } else {
+                try (var keep = MemoryScope.persistent()) {
+                    grad = g.copy();
+                }
+                ownsGrad = true;
+            }
         } else {
             Elementwise.addInto(grad, g);
         }

@@ -50,6 +50,16 @@ public final class EmulatedBackend implements Backend {
         }
     }
 
+    /** Fails unless each tensor is contiguous, as the Backend contract promises the backend. */
+    private static void packed(String method, Tensor... ts) {
+        for (Tensor t : ts) {
+            if (t != null && !t.isContiguous()) {
+                throw new IllegalArgumentException("emu." + method + ": a tensor of shape " + Shape.str(t.shape) + " with strides "
+                        + Arrays.toString(t.strides) + " is not contiguous, which the Backend contract promises here");
+            }
+        }
+    }
+
     /** The CPU view of a device tensor: the same array, offset and strides. */
     static Tensor host(Tensor t) {
         if (t == null) return null;
@@ -81,47 +91,76 @@ public final class EmulatedBackend implements Backend {
 
     @Override public DeviceBuffer allocate(long floats) { return new Buffer(Math.toIntExact(floats)); }
 
-    @Override public void fill(Tensor dst, float value) { Elementwise.copyInto(host(dst), Tensor.scalar(value)); }
+    @Override
+    public void fill(Tensor dst, float value) {
+        packed("fill", dst);
+        Elementwise.copyInto(host(dst), Tensor.scalar(value));
+    }
 
     @Override
     public void upload(float[] src, int srcOffset, Tensor dst) {
+        packed("upload", dst);
         store(dst, Tensor.wrap(Arrays.copyOfRange(src, srcOffset, srcOffset + dst.numel()), dst.shape));
     }
 
     @Override
     public void download(Tensor src, float[] dst, int dstOffset) {
+        packed("download", src);
         float[] v = host(src).toArray();
         System.arraycopy(v, 0, dst, dstOffset, v.length);
     }
 
     @Override public void copy(Tensor dst, Tensor src) { store(dst, host(src).copy()); }
 
-    @Override public void addInto(Tensor dst, Tensor src) { Elementwise.addInto(host(dst), host(src).copy()); }
+    @Override
+    public void addInto(Tensor dst, Tensor src) {
+        packed("addInto", dst);
+        Elementwise.addInto(host(dst), host(src).copy());
+    }
 
-    @Override public void unary(UnaryOp op, Tensor x, Tensor y) { store(y, Elementwise.unary(op, host(x))); }
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor y) {
+        packed("unary", y);
+        store(y, Elementwise.unary(op, host(x)));
+    }
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor g, Tensor dx) {
+        packed("unaryBackward", x, y, g, dx);
         Tensor xl = leaf(x);
         differentiate(() -> Elementwise.unary(op, xl).backward(host(g).copy()));
         store(dx, xl.grad());
     }
 
-    @Override public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) { store(out, Elementwise.binary(op, host(a), host(b))); }
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        packed("binary", out);
+        store(out, Elementwise.binary(op, host(a), host(b)));
+    }
 
     @Override
     public void binaryPartial(BinaryOp op, boolean wrtA, Tensor g, Tensor a, Tensor b, Tensor y, Tensor out) {
+        packed("binaryPartial", y, out);
         Tensor al = leaf(a), bl = leaf(b);
         differentiate(() -> Elementwise.binary(op, al, bl).backward(host(g).copy()));
         store(out, wrtA ? al.grad() : bl.grad());
     }
 
-    @Override public void clamp(Tensor x, float min, float max, Tensor y) { store(y, Elementwise.clamp(host(x), min, max)); }
+    @Override
+    public void clamp(Tensor x, float min, float max, Tensor y) {
+        packed("clamp", y);
+        store(y, Elementwise.clamp(host(x), min, max));
+    }
 
-    @Override public void where(Tensor cond, Tensor a, Tensor b, Tensor out) { store(out, Elementwise.where(host(cond), host(a), host(b))); }
+    @Override
+    public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        packed("where", out);
+        store(out, Elementwise.where(host(cond), host(a), host(b)));
+    }
 
     @Override
     public void reduceRows(Reduce op, Tensor x, int rows, int length, Tensor out) {
+        packed("reduceRows", x, out);
         Tensor v = host(x).view(rows, length);
         Tensor r = switch (op) {
             case SUM -> v.sum(1);
@@ -131,15 +170,21 @@ public final class EmulatedBackend implements Backend {
         store(out, r.reshape(out.shape));
     }
 
-    @Override public void matmul(Tensor a, Tensor bm, Tensor out) { store(out, host(a).matmul(host(bm))); }
+    @Override
+    public void matmul(Tensor a, Tensor bm, Tensor out) {
+        packed("matmul", out);
+        store(out, host(a).matmul(host(bm)));
+    }
 
     @Override
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2d p, Tensor y) {
+        packed("conv2d", x, w, bias, y);
         store(y, Functional.conv2d(host(x), host(w), host(bias), p.stride(), p.padding(), p.dilation(), p.groups()));
     }
 
     @Override
     public void conv2dBackwardData(Tensor g, Tensor w, Conv2d p, Tensor dx) {
+        packed("conv2dBackwardData", g, w, dx);
         Tensor xl = zerosLeaf(dx.shape);
         differentiate(() -> Functional.conv2d(xl, host(w), null, p.stride(), p.padding(), p.dilation(), p.groups()).backward(host(g).copy()));
         store(dx, xl.grad());
@@ -147,24 +192,35 @@ public final class EmulatedBackend implements Backend {
 
     @Override
     public void conv2dBackwardWeight(Tensor x, Tensor g, Conv2d p, Tensor dw) {
+        packed("conv2dBackwardWeight", x, g, dw);
         Tensor wl = zerosLeaf(dw.shape);
         differentiate(() -> Functional.conv2d(host(x), wl, null, p.stride(), p.padding(), p.dilation(), p.groups()).backward(host(g).copy()));
         store(dw, wl.grad());
     }
 
-    @Override public void maxPool2d(Tensor x, int k, int s, int p, Tensor y) { store(y, Pooling.max(host(x), k, s, p)); }
+    @Override
+    public void maxPool2d(Tensor x, int k, int s, int p, Tensor y) {
+        packed("maxPool2d", x, y);
+        store(y, Pooling.max(host(x), k, s, p));
+    }
 
     @Override
     public void maxPool2dBackward(Tensor x, Tensor y, Tensor g, int k, int s, int p, Tensor dx) {
+        packed("maxPool2dBackward", x, y, g, dx);
         Tensor xl = leaf(x);
         differentiate(() -> Pooling.max(xl, k, s, p).backward(host(g).copy()));
         store(dx, xl.grad());
     }
 
-    @Override public void avgPool2d(Tensor x, int k, int s, int p, Tensor y) { store(y, Pooling.avg(host(x), k, s, p)); }
+    @Override
+    public void avgPool2d(Tensor x, int k, int s, int p, Tensor y) {
+        packed("avgPool2d", x, y);
+        store(y, Pooling.avg(host(x), k, s, p));
+    }
 
     @Override
     public void avgPool2dBackward(Tensor g, int k, int s, int p, Tensor dx) {
+        packed("avgPool2dBackward", g, dx);
         Tensor xl = zerosLeaf(dx.shape);
         differentiate(() -> Pooling.avg(xl, k, s, p).backward(host(g).copy()));
         store(dx, xl.grad());
@@ -172,11 +228,13 @@ public final class EmulatedBackend implements Backend {
 
     @Override
     public void upsampleBilinear(Tensor x, boolean alignCorners, Tensor y) {
+        packed("upsampleBilinear", x, y);
         store(y, Resampling.bilinear(host(x), y.shape[y.rank() - 2], y.shape[y.rank() - 1], alignCorners));
     }
 
     @Override
     public void upsampleBilinearBackward(Tensor g, boolean alignCorners, Tensor dx) {
+        packed("upsampleBilinearBackward", g, dx);
         Tensor xl = zerosLeaf(dx.shape);
         differentiate(() -> Resampling.bilinear(xl, g.shape[g.rank() - 2], g.shape[g.rank() - 1], alignCorners).backward(host(g).copy()));
         store(dx, xl.grad());
@@ -184,20 +242,27 @@ public final class EmulatedBackend implements Backend {
 
     @Override
     public void upsampleNearest(Tensor x, Tensor y) {
+        packed("upsampleNearest", x, y);
         store(y, Resampling.nearest(host(x), y.shape[y.rank() - 2], y.shape[y.rank() - 1]));
     }
 
     @Override
     public void upsampleNearestBackward(Tensor g, Tensor dx) {
+        packed("upsampleNearestBackward", g, dx);
         Tensor xl = zerosLeaf(dx.shape);
         differentiate(() -> Resampling.nearest(xl, g.shape[g.rank() - 2], g.shape[g.rank() - 1]).backward(host(g).copy()));
         store(dx, xl.grad());
     }
 
-    @Override public void pixelShuffle(Tensor x, int r, Tensor y) { store(y, Resampling.pixelShuffle(host(x), r)); }
+    @Override
+    public void pixelShuffle(Tensor x, int r, Tensor y) {
+        packed("pixelShuffle", x, y);
+        store(y, Resampling.pixelShuffle(host(x), r));
+    }
 
     @Override
     public void pixelUnshuffle(Tensor y, int r, Tensor x) {
+        packed("pixelUnshuffle", y, x);
         Tensor xl = zerosLeaf(x.shape);
         differentiate(() -> Resampling.pixelShuffle(xl, r).backward(host(y).copy()));
         store(x, xl.grad());
@@ -215,11 +280,13 @@ public final class EmulatedBackend implements Backend {
 
     @Override
     public void pad(Tensor x, int[] before, int[] after, Functional.PadMode mode, Tensor y) {
+        packed("pad", x, y);
         store(y, Padding.pad(host(x), pads(before, after), mode));
     }
 
     @Override
     public void padBackward(Tensor g, int[] before, int[] after, Functional.PadMode mode, Tensor dx) {
+        packed("padBackward", g, dx);
         Tensor xl = zerosLeaf(dx.shape);
         differentiate(() -> Padding.pad(xl, pads(before, after), mode).backward(host(g).copy()));
         store(dx, xl.grad());
@@ -228,6 +295,7 @@ public final class EmulatedBackend implements Backend {
     @Override
     public void batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias, boolean training,
                           double momentum, double eps, Tensor y, Tensor saveMean, Tensor saveInvStd) {
+        packed("batchNorm", x, runningMean, runningVar, weight, bias, y, saveMean, saveInvStd);
         Tensor hx = host(x);
         int c = hx.shape[1];
         float[] mean = new float[c], inv = new float[c];
@@ -254,6 +322,7 @@ public final class EmulatedBackend implements Backend {
     @Override
     public void batchNormBackward(Tensor x, Tensor g, Tensor weight, Tensor saveMean, Tensor saveInvStd, boolean training,
                                   double eps, Tensor dx, Tensor dWeight, Tensor dBias) {
+        packed("batchNormBackward", x, g, weight, saveMean, saveInvStd, dx, dWeight, dBias);
         Tensor xl = leaf(x), wl = leaf(weight), bl = zerosLeaf(weight.shape);
         Tensor rm = null, rv = null;
         if (!training) {
@@ -271,6 +340,7 @@ public final class EmulatedBackend implements Backend {
 
     @Override
     public void dropoutMask(long seed, long threshold, float scale, Tensor mask) {
+        packed("dropoutMask", mask);
         float[] m = new float[mask.numel()];
         Dropout.mask(seed, threshold, scale, m, 0, m.length);
         store(mask, Tensor.wrap(m, mask.shape));
@@ -279,6 +349,7 @@ public final class EmulatedBackend implements Backend {
     @Override
     public void sgdStep(Tensor param, Tensor grad, Tensor buf, float lr, float momentum, float keep, float wd,
                         boolean nesterov, boolean firstStep) {
+        packed("sgdStep", param, grad, buf);
         float[] p = host(param).toArray(), g = host(grad).toArray(), b = buf == null ? null : host(buf).toArray();
         for (int i = 0; i < p.length; i++) {
             float d = g[i] + wd * p[i];
@@ -297,6 +368,7 @@ public final class EmulatedBackend implements Backend {
     @Override
     public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor vmax, float decay, float l2, float b1,
                          float b2, float c1, float c2, float stepSize, float sqrtBc2, float eps) {
+        packed("adamStep", param, grad, m, v, vmax);
         float[] p = host(param).toArray(), g = host(grad).toArray(), mm = host(m).toArray(), vv = host(v).toArray();
         float[] vx = vmax == null ? null : host(vmax).toArray();
         for (int i = 0; i < p.length; i++) {

@@ -60,4 +60,55 @@ class EmulatedDeviceTest extends DeviceContract {
         assertEquals(Device.CPU, Device.parse("cpu"));
         assertEquals(new Device("emu", 0), Device.parse("emu:0"));
     }
+
+    @Test
+    void gradientsOutliveTheScopeAndAccumulateAcrossScopes() {
+        Tensor wc = randn(4, 3).requiresGrad(true);
+        Tensor wd = wc.detach().to(device()).requiresGrad(true);
+        Tensor x = randn(5, 4);
+        for (int micro = 0; micro < 2; micro++) {
+            x.matmul(wc).tanh().sum().backward();
+            try (var scope = MemoryScope.open()) {
+                x.to(device()).matmul(wd).tanh().sum().backward();
+            }
+        }
+        assertClose("accumulated over two scopes", wc.grad().toArray(), wd.grad().toArray());
+        int live = EmulatedBackend.LIVE.get();
+        wd.zeroGrad();
+        assertEquals(live - 1, EmulatedBackend.LIVE.get(), "zeroGrad frees the gradient backward allocated");
+        wd.release();
+    }
+
+    @Test
+    void aTransposedDeviceGradientAccumulatesInPlace() {
+        Tensor wc = randn(3, 4).requiresGrad(true), wd = wc.detach().to(device()).requiresGrad(true);
+        Tensor g0 = randn(4, 3);
+        wc.setGrad(g0.transpose(0, 1));
+        wd.setGrad(g0.to(device()).transpose(0, 1));
+        wc.exp().sum().backward();
+        try (var scope = MemoryScope.open()) {
+            wd.exp().sum().backward();
+        }
+        assertClose("g0ᵀ + exp(w)", wc.grad().toArray(), wd.grad().toArray());
+        var e = assertThrows(IllegalArgumentException.class, () -> wd.setGrad(Tensor.zeros(3, 4)));
+        assertTrue(e.getMessage().contains("cpu"), e.getMessage());
+    }
+
+    @Test
+    void readingAStridedDeviceTensorLeavesNoBufferBehind() {
+        Tensor d;
+        try (var keep = MemoryScope.persistent()) {
+            d = randn(6, 7).to(device());
+        }
+        int live = EmulatedBackend.LIVE.get();
+        for (int i = 0; i < 5; i++) {
+            d.transpose(0, 1).toArray();
+            d.transpose(0, 1).to(Device.CPU);
+        }
+        assertEquals(live, EmulatedBackend.LIVE.get());
+        Tensor host = Tensor.zeros(7, 6);
+        Elementwise.copyInto(host, d.transpose(0, 1));
+        assertArrayEquals(d.transpose(0, 1).toArray(), host.toArray(), "device source into host memory");
+        d.release();
+    }
 }

@@ -93,7 +93,7 @@ public interface Loss {
             Tensor value = LossKernels.run(this, p, t, grad, 1f, false);
             return Autograd.record(name(), value.detach(), g -> new Tensor[]{grad.mul(g)}, pred);
         }
-        float[] p = packed(pred), t = packed(target);
+        float[] p = packed(pred), t = packed(target.device().isCpu() ? target : target.to(pred.device()));
         float[] grad = new float[p.length];
         double v = forwardBackward(p, t, shape, grad, 1f, false);
         Tensor out = Tensor.scalar((float) v);

@@ -71,4 +71,14 @@ class DeviceLossTest {
             assertTrue(e.getMessage().contains("no-kernel-loss: no emu kernels"), e.getMessage());
         }
     }
+
+    @Test
+    void aCpuPredictionTakesADeviceTarget() {
+        Rng rng = new Rng(3);
+        Tensor pred = Tensor.randn(rng, 1, 1, 4, 4), target = Tensor.rand(rng, 1, 1, 4, 4);
+        try (var scope = MemoryScope.open()) {
+            Loss bce = Losses.get("bce");
+            assertEquals(bce.apply(pred, target).item(), bce.apply(pred, target.to(EmulatedBackend.DEVICE)).item());
+        }
+    }
 }

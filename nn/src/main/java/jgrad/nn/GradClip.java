@@ -1,5 +1,7 @@
 package jgrad.nn;
 
+import jgrad.core.Autograd;
+import jgrad.core.MemoryScope;
 import jgrad.core.Tensor;
 
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.List;
  * Gradient clipping, as {@code torch.nn.utils.clip_grad_norm_} and {@code clip_grad_value_}.
  * By norm: n = (Σ over all parameters of Σ g²)^½ (accumulated in double); when n &gt; maxNorm every
  * gradient is scaled in place by maxNorm / (n + 1e-6). Parameters without a gradient are skipped.
+ * Gradients on a device are clipped there (the norm costs one float copied back per parameter).
  */
 public final class GradClip {
     private GradClip() {}
@@ -19,7 +22,14 @@ public final class GradClip {
         for (Tensor p : params) {
             Tensor g = p.grad();
             if (g == null) continue;
-            for (float v : g.toArray()) sumSq += (double) v * v;
+            if (g.device().isCpu()) {
+                for (float v : g.toArray()) sumSq += (double) v * v;
+            } else {
+                // on the device: one reduction per gradient, one float back per parameter
+                try (var scope = MemoryScope.open(); var ng = Autograd.noGrad()) {
+                    sumSq += g.square().sum().item();
+                }
+            }
         }
         double norm = Math.sqrt(sumSq);
         double coef = maxNorm / (norm + 1e-6);
@@ -42,6 +52,11 @@ public final class GradClip {
     }
 
     private static Tensor scaled(Tensor g, double coef, float lo, float hi) {
+        if (!g.device().isCpu()) {
+            try (var ng = Autograd.noGrad(); var scope = MemoryScope.open()) {
+                return g.copyFrom(g.mul((float) coef).clamp(lo, hi)); // in place, on the gradient's device
+            }
+        }
         float[] v = g.toArray();
         float c = (float) coef;
         for (int i = 0; i < v.length; i++) v[i] = Math.max(lo, Math.min(hi, v[i] * c));

@@ -281,7 +281,7 @@ public abstract class Module {
     /** True when t is contiguous from offset 0 over all of its storage (what in-place updates need). */
     static boolean ownsPackedStorage(Tensor t) {
         if (!t.isContiguous() || t.offset() != 0) return false;
-        return t.device().isCpu() ? t.data().length == t.numel() : t.buffer().floats() >= t.numel();
+        return t.device().isCpu() ? t.data().length == t.numel() : t.buffer().floats() == Math.max(1, t.numel());
     }
 
     /**

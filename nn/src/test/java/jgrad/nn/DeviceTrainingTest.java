@@ -10,6 +10,7 @@ import jgrad.nn.optim.Optimizer;
 import jgrad.nn.optim.SGD;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -96,5 +97,70 @@ class DeviceTrainingTest {
 
     private static void assertSameStateCpu(Map<String, Tensor> a, Map<String, Tensor> b) {
         for (String k : a.keySet()) assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), k);
+    }
+
+    @Test
+    void gradientClippingStaysOnTheDevice() {
+        for (boolean byNorm : new boolean[]{true, false}) {
+            Sequential cpu = net(6), dev = net(6);
+            dev.to(EMU);
+            Tensor x = Tensor.randn(new Rng(2), 4, 2, 8, 8);
+            cpu.call(x).square().mean().backward();
+            try (var scope = MemoryScope.open()) {
+                dev.call(x.to(EMU)).square().mean().backward();
+            }
+            if (byNorm) {
+                double nc = GradClip.clipNorm(cpu.parameters(), 0.01), nd = GradClip.clipNorm(dev.parameters(), 0.01);
+                assertEquals(nc, nd, 1e-5 * nc);
+            } else {
+                GradClip.clipValue(cpu.parameters(), 0.001);
+                GradClip.clipValue(dev.parameters(), 0.001);
+            }
+            for (int i = 0; i < cpu.parameters().size(); i++) {
+                Tensor gc = cpu.parameters().get(i).grad(), gd = dev.parameters().get(i).grad();
+                assertEquals(EMU, gd.device());
+                float[] a = gc.toArray(), b = gd.toArray();
+                for (int k = 0; k < a.length; k++) assertEquals(a[k], b[k], 1e-7 + 1e-4 * Math.abs(a[k]), "clipped gradient");
+            }
+        }
+    }
+
+    @Test
+    void optimizerStateFollowsTheParameterBackToTheCpu() {
+        Tensor pc = Tensor.of(new float[]{1, 2, 3}, 3).requiresGrad(true), pd = pc.detach().copy().requiresGrad(true);
+        SGD a = new SGD(List.of(pc), 0.1, 0.9), b = new SGD(List.of(pd), 0.1, 0.9);
+        pd.moveTo(EMU);
+        for (int step = 0; step < 3; step++) {
+            if (step == 2) pd.moveTo(Device.CPU);
+            a.zeroGrad();
+            pc.square().sum().backward();
+            a.step();
+            try (var scope = MemoryScope.open()) {
+                b.zeroGrad();
+                pd.square().sum().backward();
+                b.step();
+            }
+        }
+        assertArrayEquals(pc.toArray(), pd.toArray(), 1e-6f);
+        assertArrayEquals(a.stateDict().tensors().get("state.0.momentum_buffer").toArray(),
+                b.stateDict().tensors().get("state.0.momentum_buffer").toArray(), 1e-6f);
+    }
+
+    @Test
+    void aParameterOutsideTheOptimizerDoesNotBreakTheNextStep() {
+        Tensor a = Tensor.ones(2).moveTo(EMU).requiresGrad(true), frozen = Tensor.ones(2).moveTo(EMU).requiresGrad(true);
+        SGD sgd = new SGD(List.of(a), 0.1);
+        for (int step = 0; step < 2; step++) {
+            try (var scope = MemoryScope.open()) {
+                sgd.zeroGrad();
+                a.mul(frozen).sum().backward();
+                sgd.step();
+            }
+        }
+        // ∂(a·frozen)/∂frozen = a, summed over the two steps: 1 + 0.9 (a after one SGD step)
+        assertArrayEquals(new float[]{1.9f, 1.9f}, frozen.grad().toArray(), 1e-6f, "the frozen gradient accumulates, as on the CPU");
+        a.to(Device.CPU);
+        frozen.moveTo(Device.CPU);
+        assertEquals(Device.CPU, frozen.grad().device());
     }
 }

@@ -12,10 +12,11 @@ import jgrad.core.UnaryOp;
  * arithmetic. Every method writes all of its output (callers never zero-fill first) and records
  * no gradient.
  *
- * <p>Conventions: all tensors given are on {@link #device()}. "Contiguous" means packed
- * row-major from the tensor's offset. An output is a fresh contiguous tensor unless said
- * otherwise. Strided inputs are read through their shape, strides and offset; a broadcast input
- * has stride 0 along its broadcast dims and the output's rank. The CPU behaviour of the matching
+ * <p>Conventions: all tensors given are on {@link #device()} and start at their offset. Every
+ * tensor is contiguous (packed row-major from its offset) except these strided ones, read
+ * through their shape and strides: copy's dst and src, addInto's src, unary's and clamp's x, the
+ * inputs of binary, binaryPartial and where, and matmul's a and bm. A broadcast input has the
+ * output's rank and stride 0 along its broadcast dims. The CPU behaviour of the matching
  * op in {@link jgrad.core} is the specification: a backend must agree with it within float32
  * rounding, and the device contract test compares the two op by op.
  */

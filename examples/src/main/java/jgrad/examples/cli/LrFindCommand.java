@@ -52,12 +52,13 @@ public final class LrFindCommand implements Callable<Integer> {
         Config c = Config.defaults();
         if (options.config != null) c = c.with(Config.readProperties(options.config), "config file " + options.config);
         c = c.with(options.overrides(), "command line");
-        Experiment.checkDevice(c.choice("device", "cpu", "cuda", "gpu"));
+        var device = Experiment.checkDevice(c.choice("device", "cpu", "cuda", "gpu"));
         PrintStream log = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);
         var dc = CompareLosses.resolveData(c, cache, log);
         c = dc.config();
         ExperimentData data = ExperimentData.open(dc.dir(), c);
         JointModel model = Experiment.buildModel(c);
+        model.to(device);
         Objective obj = Experiment.objective(c, model);
         var opt = Experiment.optimizer(c, model.parameters());
         log.printf(Locale.ROOT, "LR range test: %s width %d, loss %s, optimizer %s, %d steps from %g to %g ...%n", model.modelName(),

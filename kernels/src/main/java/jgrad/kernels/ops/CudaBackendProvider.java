@@ -18,6 +18,10 @@ public final class CudaBackendProvider implements BackendProvider {
 
     @Override
     public Backend open(int index) {
+        // copies, fills and the loss kernels' scratch memory use the first device's context
+        if (index != 0) {
+            throw new UnsupportedOperationException("cuda:" + index + ": this version of jgrad drives one GPU, cuda:0");
+        }
         return new CudaBackend(index);
     }
 }

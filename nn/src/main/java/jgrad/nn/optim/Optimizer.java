@@ -55,6 +55,24 @@ public abstract class Optimizer {
             return t;
         }
 
+        /**
+         * Brings the device state home when its parameter has moved: a parameter now on the CPU,
+         * or on another device, gets its state downloaded into {@link #buffers} (and the device
+         * copies freed); a later device step uploads it again.
+         */
+        void followParameter(Tensor param) {
+            if (deviceBuffers.isEmpty()) return;
+            jgrad.core.Device d = param.device();
+            boolean stale = false;
+            for (Tensor t : deviceBuffers.values()) stale |= !t.device().equals(d);
+            if (!stale) return;
+            for (var e : deviceBuffers.entrySet()) {
+                buffers.put(e.getKey(), e.getValue().toArray());
+                e.getValue().release();
+            }
+            deviceBuffers.clear();
+        }
+
         /** True when the buffer exists on the device or on the host. */
         public boolean has(String name) {
             return deviceBuffers.containsKey(name) || buffers.containsKey(name);
@@ -106,6 +124,7 @@ public abstract class Optimizer {
                         throw new IllegalStateException(name() + ": gradient on " + grad.device() + ", parameter on " + p.device());
                     }
                     ParamState s = state.computeIfAbsent(p, k -> new ParamState());
+                    s.followParameter(p);
                     s.step++;
                     if (!p.device().isCpu()) {
                         updateOnDevice(g, p, grad.contiguous(), s, Backends.of(p.device()));

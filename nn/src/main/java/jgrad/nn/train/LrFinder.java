@@ -1,5 +1,7 @@
 package jgrad.nn.train;
 
+import jgrad.core.Device;
+import jgrad.core.MemoryScope;
 import jgrad.core.Rng;
 import jgrad.core.Tensor;
 import jgrad.nn.Module;
@@ -134,28 +136,30 @@ public final class LrFinder {
                 }
                 Batch b = it.next();
                 double lr = lrAt(startLr, endLr, steps, i);
-                optimizer.setLr(lr);
-                optimizer.zeroGrad();
-                Tensor l = loss.compute(model.callAll(b.inputs()), b.targets());
-                if (l.numel() != 1) throw new IllegalStateException("LrFinder: the loss function must return one value, got shape " + Arrays.toString(l.dims()));
-                double v = l.item();
-                lrs.add(lr);
-                raw.add(v);
-                if (!Double.isFinite(v)) {
-                    smooth.add(Double.NaN);
-                    reason = "non-finite loss";
-                    break;
+                try (var scope = MemoryScope.open()) { // a device step's temporaries end with it
+                    optimizer.setLr(lr);
+                    optimizer.zeroGrad();
+                    Tensor l = loss.compute(model.callAll(onDevice(b.inputs())), onDevice(b.targets()));
+                    if (l.numel() != 1) throw new IllegalStateException("LrFinder: the loss function must return one value, got shape " + Arrays.toString(l.dims()));
+                    double v = l.item();
+                    lrs.add(lr);
+                    raw.add(v);
+                    if (!Double.isFinite(v)) {
+                        smooth.add(Double.NaN);
+                        reason = "non-finite loss";
+                        break;
+                    }
+                    avg = beta * avg + (1 - beta) * v;
+                    double s = avg / (1 - Math.pow(beta, i + 1));
+                    smooth.add(s);
+                    if (i > 0 && s > divergence * best) {
+                        reason = "diverged";
+                        break;
+                    }
+                    best = Math.min(best, s);
+                    l.backward();
+                    optimizer.step();
                 }
-                avg = beta * avg + (1 - beta) * v;
-                double s = avg / (1 - Math.pow(beta, i + 1));
-                smooth.add(s);
-                if (i > 0 && s > divergence * best) {
-                    reason = "diverged";
-                    break;
-                }
-                best = Math.min(best, s);
-                l.backward();
-                optimizer.step();
             }
         } finally {
             optimizer.zeroGrad();
@@ -215,5 +219,13 @@ public final class LrFinder {
         double[] a = new double[l.size()];
         for (int i = 0; i < a.length; i++) a[i] = l.get(i);
         return a;
+    }
+
+    private Tensor[] onDevice(Tensor[] ts) {
+        Device d = model.device();
+        if (d.isCpu()) return ts;
+        Tensor[] out = new Tensor[ts.length];
+        for (int i = 0; i < ts.length; i++) out[i] = ts[i].to(d);
+        return out;
     }
 }

@@ -401,7 +401,6 @@ public final class Trainer {
                 lossSum += lv * n;
                 samples += n;
                 updateMetrics(out, targets, true);
-                if (!device.isCpu()) optimizer.zeroGrad(); // the gradients die with the scope
             }
             if (bar != null) {
                 running.clear();
