@@ -10,16 +10,22 @@ import java.util.List;
  * Frees device memory deterministically, without waiting for the garbage collector. Every
  * device tensor allocated while a scope is open on the current thread belongs to the innermost
  * scope and is freed when that scope closes; tensors allocated outside any scope (parameters,
- * optimizer state) live until {@link Tensor#release()}.
+ * optimizer state) live until {@link Tensor#release()}. The gradients that backward stores in
+ * leaves ({@link Tensor#grad()}) are the exception: they are kept outside scopes, so they can
+ * accumulate over several steps, and freed by {@link Tensor#zeroGrad()}.
  *
  * <pre>
  *   try (var step = MemoryScope.open()) {
- *       Tensor loss = lossFn.apply(model.call(x), y);   // activations, gradients: in the scope
+ *       optimizer.zeroGrad();                           // frees the last step's gradients
+ *       Tensor loss = lossFn.apply(model.call(x), y);   // activations: in the scope
  *       loss.backward();
  *       optimizer.step();
  *       return loss.item();                             // copied to the host before the close
  *   }                                                   // every temporary freed here
  * </pre>
+ * Outside any scope, device temporaries are reclaimed only when the backend notices them
+ * unreachable (the CUDA backend through a cleaner), so loops over device tensors belong in a
+ * scope.
  * A tensor that must outlive the scope is handed to the enclosing one with {@link #keep}. Using a
  * freed tensor fails with a message rather than reading stale memory. CPU tensors are plain Java
  * arrays and are not tracked.
