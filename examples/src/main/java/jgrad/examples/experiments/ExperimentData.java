@@ -125,11 +125,15 @@ public final class ExperimentData {
         return streaming(new DataLoader(dataset, val, o), new int[]{0});
     }
 
-    /** The first {@code n} validation samples (for prediction grids). */
+    /** {@code n} validation samples spread evenly over the validation set (for prediction grids). */
     public Sample[] gridSamples(int n) {
         int k = Math.min(n, val.length);
         Sample[] out = new Sample[k];
-        for (int i = 0; i < k; i++) out[i] = valSamples != null ? valSamples[i] : dataset.load(val[i], null);
+        for (int i = 0; i < k; i++) {
+            // spread over the validation set, which is grouped by background, so the rows differ
+            int at = (int) ((long) i * val.length / k);
+            out[i] = valSamples != null ? valSamples[at] : dataset.load(val[at], null);
+        }
         return out;
     }
 

@@ -49,6 +49,17 @@ class ExperimentTest {
     }
 
     @Test
+    void predictionGridRowsComeFromDifferentBackgrounds() {
+        Path data = tinySet(tmp.resolve("g"), 32, 8); // 4 images per background
+        Config c = Config.defaults().with(Map.of("size", "8", "train", "16", "val", "16", "val-fraction", "0.5"), "test");
+        var grid = ExperimentData.open(data, c).gridSamples(4);
+        assertEquals(4, grid.length);
+        for (int i = 1; i < grid.length; i++) {
+            assertTrue(!java.util.Arrays.equals(grid[i - 1].bg(), grid[i].bg()), "rows " + (i - 1) + " and " + i + " share a background");
+        }
+    }
+
+    @Test
     void splitIsDisjointAndCutToTheCounts() {
         Path data = tinySet(tmp.resolve("d"), 24, 8);
         Config c = Config.defaults().with(Map.of("size", "8", "train", "10", "val", "3", "val-fraction", "0.34"), "test");
