@@ -92,7 +92,7 @@ __device__ __forceinline__ float unary(int op, float x) {
             return e / (1.0f + e);
         }
         case TANH: return tanhf(x);
-        case RELU: return x > 0.0f ? x : 0.0f;
+        case RELU: return x <= 0.0f ? 0.0f : x;  // NaN stays NaN, as UnaryOp.RELU
         default: return __int_as_float(0x7fc00000);
     }
 }
@@ -115,13 +115,15 @@ __device__ __forceinline__ float unary_grad(int op, float x, float y, float g) {
 __device__ __forceinline__ float nan_max(float a, float b) {
     if (a != a) return a;
     if (b != b) return b;
-    return a >= b ? a : b;
+    if (a == b) return signbit(a) ? b : a;  // max(−0, +0) = +0, as Java's Math.max
+    return a > b ? a : b;
 }
 
 __device__ __forceinline__ float nan_min(float a, float b) {
     if (a != a) return a;
     if (b != b) return b;
-    return a <= b ? a : b;
+    if (a == b) return signbit(a) ? a : b;  // min(−0, +0) = −0, as Java's Math.min
+    return a < b ? a : b;
 }
 
 __device__ __forceinline__ float binary(int op, float a, float b) {

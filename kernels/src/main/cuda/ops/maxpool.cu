@@ -36,7 +36,7 @@ extern "C" __global__ void maxpool_fwd_f32(const float* __restrict__ x, float* _
         for (int ih = rlo; ih < rhi; ++ih) {
             for (int iw = clo; iw < chi; ++iw) {
                 float v = xp[ih * w + iw];
-                if (v > m || v != v) m = v;
+                if (v > m || v != v || (v == m && signbit(m) && !signbit(v))) m = v;  // +0 beats −0, as Math.max
                 if (m != m) break;
             }
             if (m != m) break;

@@ -32,6 +32,7 @@ __device__ __forceinline__ double combine(int op, double acc, double v) {
     if (op == SUM) return acc + v;
     if (acc != acc) return acc;
     if (v != v) return v;
+    if (v == acc) return (op == MAX) == (bool)signbit(acc) ? v : acc;  // signed zeros as Math.max/min
     if (op == MAX) return v > acc ? v : acc;
     return v < acc ? v : acc;
 }

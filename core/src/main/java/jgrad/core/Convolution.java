@@ -76,9 +76,14 @@ final class Convolution {
         if (!xc.isCpu()) {
             Backend.Conv2d p = new Backend.Conv2d(stride.clone(), padding.clone(), dilation.clone(), groups);
             Tensor out = Tensor.empty(xc.device(), geo.n, geo.o, geo.oh, geo.ow);
-            boolean empty = geo.n == 0 || geo.c == 0 || geo.o == 0; // nothing for the device to compute
-            if (!empty) xc.backend().conv2d(xc, wc, bc, p, out);
-            else if (out.numel() > 0) xc.backend().fill(out, 0f);
+            // no input values at all (C, H or W is 0): every output is the bias, or 0
+            boolean empty = out.numel() == 0 || geo.c == 0 || geo.h == 0 || geo.w == 0;
+            if (!empty) {
+                xc.backend().conv2d(xc, wc, bc, p, out);
+            } else if (out.numel() > 0) {
+                xc.backend().fill(out, 0f);
+                if (bc != null) Elementwise.addInto(out, bc.reshape(1, geo.o, 1, 1));
+            }
             return Autograd.record("conv2d", out, g -> {
                 Tensor gc = g.contiguous();
                 Tensor gx = null, gw = null;

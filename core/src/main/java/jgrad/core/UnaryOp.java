@@ -45,7 +45,8 @@ public enum UnaryOp {
         public double derivative(double x, double y) { return 1 - y * y; }
     },
     RELU {
-        public double apply(double x) { return x > 0 ? x : 0; }
+        /** NaN stays NaN, as PyTorch (and the vector path's max). */
+        public double apply(double x) { return x <= 0 ? 0 : x; }
         /** 0 at x = 0, as PyTorch. */
         public double derivative(double x, double y) { return x > 0 ? 1 : 0; }
     };

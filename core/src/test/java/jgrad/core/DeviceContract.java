@@ -156,6 +156,8 @@ public abstract class DeviceContract {
         check("1x1", in -> Functional.conv2d(in[0], in[1], in[2], 1, 0), g(randn(2, 6, 5, 5)), g(randn(3, 6, 1, 1)), g(randn(3)));
         check("dilated grouped", in -> Functional.conv2d(in[0], in[1], in[2], new int[]{1, 2}, new int[]{2, 1}, new int[]{2, 1}, 2),
                 g(randn(2, 4, 9, 10)), g(randn(6, 2, 3, 3)), g(randn(6)));
+        check("no input channels", in -> Functional.conv2d(in[0], in[1], in[2], 1, 1), randn(2, 0, 5, 5), g(randn(3, 0, 3, 3)),
+                g(randn(3)));
     }
 
     @Test

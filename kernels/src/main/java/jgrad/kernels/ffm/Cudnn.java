@@ -395,13 +395,18 @@ public final class Cudnn implements AutoCloseable {
             throw new IllegalStateException(query + " found no algorithm that works within a workspace of "
                     + maxWorkspaceBytes + " bytes");
         }
-        int pick = 0;
-        for (int i = 0; i < usable.size(); i++) {
-            if (usable.get(i)[1] == CUDNN_DETERMINISTIC) { pick = i; break; }
+        // the first deterministic entry reported for the requested math type (FMA: no TF32); failing
+        // that, the first for that math type, then the first deterministic one, then the first
+        int pick = -1;
+        for (int pass = 0; pass < 4 && pick < 0; pass++) {
+            for (int i = 0; i < usable.size() && pick < 0; i++) {
+                boolean sameMath = usable.get(i)[2] == mathType.value, det = usable.get(i)[1] == CUDNN_DETERMINISTIC;
+                if ((pass == 0 && sameMath && det) || (pass == 1 && sameMath) || (pass == 2 && det) || pass == 3) pick = i;
+            }
         }
         int[] chosen = usable.get(pick);
-        // the workspace for the chosen algorithm with its math type set, as cuDNN will run it
-        setConvMath(conv, chosen[2]);
+        // the workspace for the chosen algorithm run with the requested math type, as it will run
+        setConvMath(conv, mathType.value);
         long ws;
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment size = tmp.allocate(JAVA_LONG);
@@ -409,8 +414,7 @@ public final class Cudnn implements AutoCloseable {
             check(wsName, call(wsQuery, handle(), d1, d2, conv, d3, chosen[0], size));
             ws = size.get(JAVA_LONG, 0);
         }
-        setConvMath(conv, mathType.value);
-        return new Algorithm(chosen[0], Math.max(ws, memory.get(pick)), chosen[1] == CUDNN_DETERMINISTIC, chosen[2]);
+        return new Algorithm(chosen[0], Math.max(ws, memory.get(pick)), chosen[1] == CUDNN_DETERMINISTIC, mathType.value);
     }
 
     // ---- batch normalisation -------------------------------------------------------------------

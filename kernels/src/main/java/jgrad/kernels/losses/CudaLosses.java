@@ -124,7 +124,7 @@ public final class CudaLosses implements AutoCloseable {
     // ---- what is supported ------------------------------------------------------------------
 
     private static final Map<Loss, Entry> RESOLVED = Collections.synchronizedMap(new WeakHashMap<>());
-    private static final int[] PROBE_SHAPE = {2, 1, 12, 13};
+    private static final int[] PROBE_SHAPE = {2, 2, 12, 13};
     private static final double[][] PROBE = probe();
 
     private static double[][] probe() {

@@ -55,6 +55,7 @@ final class CudaMatmul {
     }
 
     void multiply(Tensor a, Tensor bm, Tensor out) {
+        backend.context().makeCurrent(); // cuBLAS runs on the calling thread's current context
         int[] ad = a.dims(), bd = bm.dims();
         int batch = ad[0], m = ad[1], k = ad[2], n = bd[2];
         Operand opA = operand(a, batch, m, k);

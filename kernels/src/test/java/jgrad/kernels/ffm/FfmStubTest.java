@@ -92,32 +92,33 @@ class FfmStubTest {
     }
 
     @Test
-    void cudnnPicksTheFirstDeterministicAlgorithmThatFitsAndPassesArgumentsInOrder() {
+    void cudnnPicksTheFirstDeterministicAlgorithmOfTheRequestedMathThatFitsAndPassesArgumentsInOrder() {
         DeviceAllocator alloc = fakeAllocator();
         try (Cudnn d = Cudnn.createForTest(stub, 0xDD00, alloc, Cudnn.MathType.DEFAULT)) {
             assertEquals(0xDD00, recorded(1)[0]);
             assertEquals(90100, d.version());
             Cudnn.ConvShape s = Cudnn.ConvShape.of(2, 4, 9, 9, 6, 3, 1, 2, 1, 2);
             Cudnn.ConvAlgorithms al = d.algorithms(s);
-            // ranked list: 6 (not deterministic), 5 (workspace too large), 4 (failed), 1 (deterministic, TF32 math), 0
-            Cudnn.Algorithm want = new Cudnn.Algorithm(1, 4096, true, 1);
+            // ranked list: 6 (not deterministic), 5 (workspace too large), 4 (failed), 1 (deterministic but
+            // tensor-op math, not the requested one), 0 (deterministic, the requested default math)
+            Cudnn.Algorithm want = new Cudnn.Algorithm(0, 999, true, 0);
             assertEquals(new Cudnn.ConvAlgorithms(want, want, want), al);
 
             d.conv2dForward(s, 0x100, 0x200, 0x300, false);
             double[] r = recorded(9);
             assertEquals("cudnnConvolutionForward", last());
-            assertArrayEquals(new double[]{1, 0x100, 0x200, 1}, Arrays.copyOf(r, 4));
+            assertArrayEquals(new double[]{1, 0x100, 0x200, 0}, Arrays.copyOf(r, 4));
             assertTrue(r[4] >= 0x7000_0000L, "workspace from the allocator");
-            assertArrayEquals(new double[]{4096, 0, 0x300, 1}, Arrays.copyOfRange(r, 5, 9));
+            assertArrayEquals(new double[]{999, 0, 0x300, 0}, Arrays.copyOfRange(r, 5, 9)); // last: the math type the call ran with
             assertEquals(0, alloc.stats().allocatedBytes(), "workspace released after the call");
 
             d.conv2dBackwardData(s, 0x200, 0x400, 0x500, true);
             assertEquals("cudnnConvolutionBackwardData", last());
             r = recorded(9);
-            assertArrayEquals(new double[]{1, 0x200, 0x400, 1, r[4], 4096, 1, 0x500, 1}, r);
+            assertArrayEquals(new double[]{1, 0x200, 0x400, 0, r[4], 999, 1, 0x500, 0}, r);
             d.conv2dBackwardFilter(s, 0x100, 0x400, 0x600, false);
             r = recorded(9);
-            assertArrayEquals(new double[]{1, 0x100, 0x400, 1, r[4], 4096, 0, 0x600, 1}, r);
+            assertArrayEquals(new double[]{1, 0x100, 0x400, 0, r[4], 999, 0, 0x600, 0}, r);
             d.conv2dBackwardBias(2, 6, 5, 5, 0x400, 0x700, true);
             assertArrayEquals(new double[]{1, 0x400, 1, 0x700, 6, 1, 6}, recorded(7));
 
