@@ -49,6 +49,27 @@ java="$b/jdk/bin/java"
 [ -x "$java" ] || chmod +x "$b/jdk/bin/"* "$b/jdk/lib/jspawnhelper" 2>/dev/null
 read -r -a jvm_args < "$b/jvm-args.txt"
 
+# cuBLAS and cuDNN may come as Python wheels (nvidia-cublas, nvidia-cudnn-cu13) rather than in the
+# loader's path: add their lib folders for jgrad (JGRAD_CUDA_LIBRARY_PATH) and the loader
+# (LD_LIBRARY_PATH, for the libraries they open themselves).
+if command -v python3 >/dev/null 2>&1; then
+  wheel_libs=$(limit 30 python3 -c '
+import os
+try:
+    import nvidia
+    for root in nvidia.__path__:
+        for d in sorted(os.listdir(root)):
+            lib = os.path.join(root, d, "lib")
+            if os.path.isdir(lib):
+                print(lib)
+except Exception:
+    pass' 2>/dev/null | paste -sd: -)
+  if [ -n "$wheel_libs" ]; then
+    export JGRAD_CUDA_LIBRARY_PATH="${JGRAD_CUDA_LIBRARY_PATH:+$JGRAD_CUDA_LIBRARY_PATH:}$wheel_libs"
+    export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$wheel_libs"
+  fi
+fi
+
 # ---------------------------------------------------------------- device
 gpu_present=0
 {
@@ -70,6 +91,8 @@ gpu_present=0
   echo; echo "== CUDA libraries (ldconfig -p)"
   ldconfig -p 2>/dev/null | grep -E 'libcuda\.so|libcublas\.so|libcublasLt\.so|libcudnn\.so|libnvrtc\.so' \
     || echo "none found by ldconfig"
+  echo; echo "== CUDA libraries from Python wheels (JGRAD_CUDA_LIBRARY_PATH)"
+  echo "${JGRAD_CUDA_LIBRARY_PATH:-none}"
   echo; echo "== bundle"
   cat "$b/bundle.txt"
   echo; echo "== java -version (bundle runtime)"

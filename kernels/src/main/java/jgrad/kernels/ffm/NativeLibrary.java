@@ -15,8 +15,9 @@ import java.util.Optional;
 /**
  * A shared library opened through {@link SymbolLookup#libraryLookup}: the first of several
  * SONAMEs that loads wins (e.g. libcublas.so.13, then .12). Each SONAME is tried by name (the
- * dynamic loader's search: LD_LIBRARY_PATH, the ldconfig cache) and then in the CUDA toolkit's
- * usual folders. Extra libraries can be named whose symbols are searched after the main one
+ * dynamic loader's search: LD_LIBRARY_PATH, the ldconfig cache), then in the folders of
+ * JGRAD_CUDA_LIBRARY_PATH (colon-separated), the CUDA toolkit's usual folders and the lib folders
+ * of NVIDIA's Python wheels (where a PyTorch installation keeps cuBLAS and cuDNN). Extra libraries can be named whose symbols are searched after the main one
  * (cuDNN 9 keeps its legacy API in sub-libraries behind libcudnn.so.9).
  *
  * <p>The library stays loaded for the life of the process.
@@ -84,6 +85,10 @@ public final class NativeLibrary {
 
     private static List<String> searchDirs() {
         List<String> dirs = new ArrayList<>();
+        String own = System.getenv("JGRAD_CUDA_LIBRARY_PATH");
+        if (own != null) {
+            for (String d : own.split(":")) if (!d.isBlank()) dirs.add(d);
+        }
         for (String env : new String[]{"CUDA_HOME", "CUDA_PATH", "CUDNN_HOME"}) {
             String v = System.getenv(env);
             if (v != null && !v.isBlank()) {
@@ -95,7 +100,53 @@ public final class NativeLibrary {
         dirs.add("/usr/local/cuda/targets/x86_64-linux/lib");
         dirs.add("/usr/lib/x86_64-linux-gnu");
         dirs.add("/usr/lib64");
+        dirs.addAll(pythonWheelDirs());
         return List.copyOf(dirs);
+    }
+
+    /**
+     * The lib folders of NVIDIA's Python wheels (nvidia-cublas, nvidia-cudnn-cu13, …) in the usual
+     * virtual environments and system site-packages, where a PyTorch installation keeps them.
+     */
+    private static List<String> pythonWheelDirs() {
+        List<String> out = new ArrayList<>();
+        List<Path> sitePackages = new ArrayList<>();
+        for (String pattern : new String[]{"/opt/*/.venv/lib/python3*/site-packages", "/opt/*/lib/python3*/site-packages",
+                "/usr/local/lib/python3*/dist-packages", "/usr/lib/python3/dist-packages"}) {
+            sitePackages.addAll(glob(pattern));
+        }
+        for (Path sp : sitePackages) {
+            Path nv = sp.resolve("nvidia");
+            if (!Files.isDirectory(nv)) continue;
+            try (var children = Files.list(nv)) {
+                children.map(c -> c.resolve("lib")).filter(Files::isDirectory).sorted().forEach(l -> out.add(l.toString()));
+            } catch (java.io.IOException | RuntimeException e) {
+                // an unreadable folder is simply not searched
+            }
+        }
+        return out;
+    }
+
+    /** Paths matching a pattern whose '*' wildcards stand within one path element. */
+    static List<Path> glob(String pattern) {
+        List<Path> found = List.of(Path.of("/"));
+        for (String part : pattern.substring(1).split("/")) {
+            List<Path> next = new ArrayList<>();
+            for (Path dir : found) {
+                if (!part.contains("*")) {
+                    Path p = dir.resolve(part);
+                    if (Files.exists(p)) next.add(p);
+                    continue;
+                }
+                try (var ds = Files.newDirectoryStream(dir, part)) {
+                    ds.forEach(next::add);
+                } catch (java.io.IOException | RuntimeException e) {
+                    // not there, or not readable
+                }
+            }
+            found = next;
+        }
+        return found;
     }
 
     /** What the library is ("cuBLAS"). */

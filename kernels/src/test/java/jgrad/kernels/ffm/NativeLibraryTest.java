@@ -77,4 +77,16 @@ class NativeLibraryTest {
         assertThrows(IllegalArgumentException.class, () -> Cudnn.ConvShape.of(2, 4, 9, 9, 6, 3, -1, 1, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> Cudnn.ConvShape.of(2, 4, 9, 9, 6, 3, 1, 0, 1, 1));
     }
+
+    @Test
+    void globFindsWheelLibFoldersOneLevelPerStar(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        for (String d : new String[]{"opt/torch/.venv/lib/python3.12/site-packages/nvidia/cudnn/lib",
+                "opt/torch/.venv/lib/python3.12/site-packages/nvidia/cublas/lib", "opt/other/lib/python3.11/x"}) {
+            java.nio.file.Files.createDirectories(tmp.resolve(d));
+        }
+        var found = NativeLibrary.glob(tmp + "/opt/*/.venv/lib/python3*/site-packages/nvidia/*/lib");
+        assertEquals(java.util.Set.of(tmp.resolve("opt/torch/.venv/lib/python3.12/site-packages/nvidia/cudnn/lib"),
+                tmp.resolve("opt/torch/.venv/lib/python3.12/site-packages/nvidia/cublas/lib")), java.util.Set.copyOf(found));
+        assertTrue(NativeLibrary.glob(tmp + "/nowhere/*/lib").isEmpty());
+    }
 }
