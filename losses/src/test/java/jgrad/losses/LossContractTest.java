@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static jgrad.losses.LossInputs.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,34 +32,6 @@ class LossContractTest {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
-
-    /** The shape grown (if needed) to the loss's minimum image size, keeping N and C. */
-    static int[] fit(Loss loss, int... shape) {
-        int m = loss.minSize();
-        return new int[]{shape[0], shape[1], Math.max(shape[2], m), Math.max(shape[3], m)};
-    }
-
-    static int numel(int[] s) {
-        return s[0] * s[1] * s[2] * s[3];
-    }
-
-    static float[] logits(Rng rng, int n, double scale) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) (scale * rng.nextGaussian());
-        return x;
-    }
-
-    static float[] uniform(Rng rng, int n) {
-        float[] t = new float[n];
-        for (int i = 0; i < n; i++) t[i] = rng.nextFloat();
-        return t;
-    }
-
-    static double[] toDouble(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) d[i] = a[i];
-        return d;
-    }
 
     /**
      * Worst violation of |numeric − analytic| ≤ 1e-6·max|analytic| + 1e-4·|analytic| over all
@@ -89,21 +62,6 @@ class LossContractTest {
     static void assertClose(String what, Loss.Reference ref, double value, float[] grad) {
         String err = mismatch(ref, value, grad);
         if (err != null) fail(what + ": " + err);
-    }
-
-    static String mismatch(Loss.Reference ref, double value, float[] grad) {
-        if (!(Math.abs(value - ref.value()) <= 1e-5 + 1e-4 * Math.abs(ref.value()))) {
-            return "value " + value + " vs reference " + ref.value();
-        }
-        double gmax = 0;
-        for (double g : ref.grad()) gmax = Math.max(gmax, Math.abs(g));
-        for (int i = 0; i < grad.length; i++) {
-            double r = ref.grad()[i];
-            if (!(Math.abs(grad[i] - r) <= 1e-4 * gmax + 1e-3 * Math.abs(r) + 1e-30)) {
-                return "gradient[" + i + "] " + grad[i] + " vs reference " + r + " (max |grad| " + gmax + ")";
-            }
-        }
-        return null;
     }
 
     static void assertFinite(String what, double value, double[] grad) {
@@ -148,36 +106,6 @@ class LossContractTest {
             Loss.Result fast = loss.fast(pred, target, shape);
             assertClose(name + " " + Arrays.toString(shape), loss.reference(toDouble(pred), toDouble(target), shape), fast.value(), fast.grad());
         }
-    }
-
-    /** Named extreme inputs: {pred, target} for the given shape. */
-    static Map<String, float[][]> extremes(int[] shape) {
-        int n = numel(shape);
-        Rng rng = new Rng(3);
-        Map<String, float[][]> cases = new LinkedHashMap<>();
-        float[] pm100 = new float[n], bits = new float[n], perfect = new float[n], x = logits(rng, n, 2), same = new float[n];
-        for (int i = 0; i < n; i++) {
-            pm100[i] = rng.nextDouble() < 0.5 ? -100 : 100;
-            bits[i] = rng.nextDouble() < 0.5 ? 0 : 1;
-            perfect[i] = bits[i] == 1 ? 100 : -100;
-            same[i] = (float) Sigmoid.of((double) x[i]);
-        }
-        cases.put("logits ±100, random targets", new float[][]{pm100, uniform(rng, n)});
-        cases.put("all-zero mask", new float[][]{x, new float[n]});
-        cases.put("all-one mask", new float[][]{x, filled(n, 1)});
-        cases.put("logits ±100, all-zero mask", new float[][]{pm100, new float[n]});
-        cases.put("logits ±100, all-one mask", new float[][]{pm100, filled(n, 1)});
-        cases.put("perfect ±100 prediction of a binary mask", new float[][]{perfect, bits});
-        cases.put("logits +100 everywhere, target 1 (BerHu c = 0)", new float[][]{filled(n, 100), filled(n, 1)});
-        cases.put("identical images (target = σ(pred))", new float[][]{x, same});
-        cases.put("constant images", new float[][]{filled(n, 0.3f), filled(n, 0.6f)});
-        return cases;
-    }
-
-    static float[] filled(int n, float v) {
-        float[] a = new float[n];
-        Arrays.fill(a, v);
-        return a;
     }
 
     @ParameterizedTest

@@ -18,7 +18,7 @@ class LossValuesTest {
     /** Checks value (and gradient where given) on both twins. */
     static void check(String name, float[] pred, float[] target, int[] shape, double value, double[] grad, double tol) {
         Loss loss = Losses.get(name);
-        Loss.Reference ref = loss.reference(LossContractTest.toDouble(pred), LossContractTest.toDouble(target), shape);
+        Loss.Reference ref = loss.reference(LossInputs.toDouble(pred), LossInputs.toDouble(target), shape);
         Loss.Result fast = loss.fast(pred, target, shape);
         assertEquals(value, ref.value(), tol, name + " reference value");
         assertEquals(value, fast.value(), tol, name + " fast value");
@@ -107,7 +107,7 @@ class LossValuesTest {
         // constant x = 0.5, y = 0.25: all σ terms vanish, S = (2·0.5·0.25 + C1)/(0.25 + 0.0625 + C1)
         double s = (0.25 + 1e-4) / (0.3125 + 1e-4);
         int[] shape = {1, 1, 12, 13};
-        float[] x = new float[156], t = LossContractTest.filled(156, 0.25f);
+        float[] x = new float[156], t = LossInputs.filled(156, 0.25f);
         check("ssim-a", x, t, shape, 1 - s, null, 1e-6);
         // seed B: clamp(1 − S, 0, 1)/2 per window, two windows summed
         check("ssim-b", x, t, shape, 2 * (1 - s) / 2, null, 1e-6);
@@ -124,7 +124,7 @@ class LossValuesTest {
         double s = (-1.0 / 12 + 9e-4) / (1.0 / 12 + 9e-4);
         int[] shape = {1, 1, 3, 3};
         Ssim plain = new Ssim("t", new int[]{3}, 1e6, Ssim.Padding.VALID, false, 1e-4, 9e-4);
-        assertEquals(1 - s, plain.reference(LossContractTest.toDouble(x), LossContractTest.toDouble(y), shape).value(), 1e-6);
+        assertEquals(1 - s, plain.reference(LossInputs.toDouble(x), LossInputs.toDouble(y), shape).value(), 1e-6);
         assertEquals(1 - s, plain.fast(x, y, shape).value(), 1e-5);
         // with the clamp 1 − S ≈ 1.98 is cut to 1: loss 1/2 and no gradient
         Ssim clamped = new Ssim("t", new int[]{3}, 1e6, Ssim.Padding.VALID, true, 1e-4, 9e-4);
@@ -144,7 +144,7 @@ class LossValuesTest {
     void ssimOfIdenticalImagesIsZeroWithZeroGradient() {
         Rng rng = new Rng(4);
         int[] shape = {2, 1, 16, 15};
-        float[] x = LossContractTest.logits(rng, 480, 2), t = new float[480];
+        float[] x = LossInputs.logits(rng, 480, 2), t = new float[480];
         for (int i = 0; i < t.length; i++) t[i] = Sigmoid.of(x[i]);
         for (String name : new String[]{"ssim-a", "ssim-b"}) {
             Loss.Result r = Losses.get(name).fast(x, t, shape);
@@ -173,9 +173,9 @@ class LossValuesTest {
         Rng rng = new Rng(8);
         int[] s = {2, 1, 12, 11};
         int n = 264;
-        Tensor d = Tensor.wrap(LossContractTest.logits(rng, n, 1), s).requiresGrad(true);
-        Tensor m = Tensor.wrap(LossContractTest.logits(rng, n, 1), s).requiresGrad(true);
-        Tensor dt = Tensor.wrap(LossContractTest.uniform(rng, n), s), mt = Tensor.wrap(LossContractTest.uniform(rng, n), s);
+        Tensor d = Tensor.wrap(LossInputs.logits(rng, n, 1), s).requiresGrad(true);
+        Tensor m = Tensor.wrap(LossInputs.logits(rng, n, 1), s).requiresGrad(true);
+        Tensor dt = Tensor.wrap(LossInputs.uniform(rng, n), s), mt = Tensor.wrap(LossInputs.uniform(rng, n), s);
         String[][] cases = {{"rmse+bce-dice", "rmse", "bce-dice-a"}, {"ssim+dice", "ssim-a", "dice-a"}, {"rmse+bce", "rmse", "bce"}};
         for (String[] c : cases) {
             DepthMaskLoss loss = DepthMaskLoss.seedA(c[0]);
@@ -204,8 +204,8 @@ class LossValuesTest {
     void compositeEqualsItsTermsThroughAutodiff() {
         Rng rng = new Rng(2);
         int[] s = {2, 1, 7, 9};
-        Tensor x = Tensor.wrap(LossContractTest.logits(rng, 126, 1.5), s).requiresGrad(true);
-        Tensor t = Tensor.wrap(LossContractTest.uniform(rng, 126), s);
+        Tensor x = Tensor.wrap(LossInputs.logits(rng, 126, 1.5), s).requiresGrad(true);
+        Tensor t = Tensor.wrap(LossInputs.uniform(rng, 126), s);
         Losses.get("bce").apply(x, t).add(Losses.get("dice-b").apply(x, t).mul(2f)).backward();
         float[] viaGraph = x.grad().toArray();
         Loss.Result fused = Losses.get("bce-dice").fast(x.toArray(), t.toArray(), s);

@@ -6,6 +6,7 @@ import jgrad.losses.BerHu;
 import jgrad.losses.Dice;
 import jgrad.losses.Loss;
 import jgrad.losses.LossKernels;
+import jgrad.losses.LossInputs;
 import jgrad.losses.Losses;
 import jgrad.losses.Ssim;
 import jgrad.losses.Tversky;
@@ -56,7 +57,7 @@ class CudaLossCoverageTest {
         Loss otherTversky = new Tversky("tversky", 0.3, 0.7, 1e-6);
         Loss otherSsim = new Ssim("ssim-a", new int[]{7}, 1.5, Ssim.Padding.VALID, false, 1e-4, 9e-4);
         Rng rng = new Rng(1);
-        double[] x = LossChecks.toDouble(LossChecks.logits(rng, 12, 1)), t = LossChecks.toDouble(LossChecks.uniform(rng, 12));
+        double[] x = LossInputs.toDouble(LossInputs.logits(rng, 12, 1)), t = LossInputs.toDouble(LossInputs.uniform(rng, 12));
         Loss frozen = new BerHu().frozenAt(x, t, new int[]{1, 1, 3, 4});
         assertEquals(List.of("bce-x3-test", "tversky", "ssim-a", "berhu"),
                 CudaLosses.missingKernels(List.of(newName, otherTversky, otherSsim, frozen)));
@@ -114,19 +115,19 @@ class CudaLossCoverageTest {
         Loss loss = Losses.get("dice-b");
         int[] shape = {2, 1, 7, 9};
         Rng rng = new Rng(5);
-        float[] pred = LossChecks.logits(rng, 126, 2), target = LossChecks.uniform(rng, 126);
+        float[] pred = LossInputs.logits(rng, 126, 2), target = LossInputs.uniform(rng, 126);
         Loss.Result fast = loss.fast(pred, target, shape);
-        Loss.Reference ref = loss.reference(LossChecks.toDouble(pred), LossChecks.toDouble(target), shape);
-        assertNull(LossChecks.mismatch(ref, fast.value(), fast.grad()));
+        Loss.Reference ref = loss.reference(LossInputs.toDouble(pred), LossInputs.toDouble(target), shape);
+        assertNull(LossInputs.mismatch(ref, fast.value(), fast.grad()));
         int worst = 0;
         for (int i = 0; i < fast.grad().length; i++) if (Math.abs(ref.grad()[i]) > Math.abs(ref.grad()[worst])) worst = i;
         float[] wrong = fast.grad().clone();
         wrong[worst] *= 1.01f;
-        assertNotNull(LossChecks.mismatch(ref, fast.value(), wrong));
-        assertNotNull(LossChecks.mismatch(ref, fast.value() * 1.001, fast.grad()));
+        assertNotNull(LossInputs.mismatch(ref, fast.value(), wrong));
+        assertNotNull(LossInputs.mismatch(ref, fast.value() * 1.001, fast.grad()));
         float[] zeroed = fast.grad().clone();
         zeroed[0] = 0;
-        assertNotNull(LossChecks.mismatch(ref, fast.value(), zeroed));
+        assertNotNull(LossInputs.mismatch(ref, fast.value(), zeroed));
     }
 
     @Test

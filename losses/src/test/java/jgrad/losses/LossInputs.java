@@ -1,57 +1,63 @@
-package jgrad.kernels.losses;
+package jgrad.losses;
 
 import jgrad.core.Rng;
-import jgrad.losses.Loss;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Inputs and comparisons shared by the CUDA loss tests (mirroring the CPU contract test's). */
-final class LossChecks {
-    private LossChecks() {}
+/**
+ * Inputs and the reference comparison shared by the loss contract tests (the CPU one here, the
+ * CUDA one in jgrad-kernels, through this module's test jar).
+ */
+public final class LossInputs {
+    private LossInputs() {}
 
     /** The shape grown (if needed) to the loss's minimum image size, keeping N and C. */
-    static int[] fit(Loss loss, int... shape) {
+    public static int[] fit(Loss loss, int... shape) {
         int m = loss.minSize();
         return new int[]{shape[0], shape[1], Math.max(shape[2], m), Math.max(shape[3], m)};
     }
 
-    static int numel(int[] s) {
+    public static int numel(int[] s) {
         return s[0] * s[1] * s[2] * s[3];
     }
 
-    static float[] logits(Rng rng, int n, double scale) {
+    public static float[] logits(Rng rng, int n, double scale) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (scale * rng.nextGaussian());
         return x;
     }
 
-    static float[] uniform(Rng rng, int n) {
+    public static float[] uniform(Rng rng, int n) {
         float[] t = new float[n];
         for (int i = 0; i < n; i++) t[i] = rng.nextFloat();
         return t;
     }
 
-    static float[] filled(int n, float v) {
-        float[] a = new float[n];
-        Arrays.fill(a, v);
-        return a;
-    }
-
-    static double[] toDouble(float[] a) {
+    public static double[] toDouble(float[] a) {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) d[i] = a[i];
         return d;
     }
 
-    static double sigmoid(double x) {
-        double e = Math.exp(-Math.abs(x));
-        return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+    public static String mismatch(Loss.Reference ref, double value, float[] grad) {
+        if (!(Math.abs(value - ref.value()) <= 1e-5 + 1e-4 * Math.abs(ref.value()))) {
+            return "value " + value + " vs reference " + ref.value();
+        }
+        double gmax = 0;
+        for (double g : ref.grad()) gmax = Math.max(gmax, Math.abs(g));
+        for (int i = 0; i < grad.length; i++) {
+            double r = ref.grad()[i];
+            if (!(Math.abs(grad[i] - r) <= 1e-4 * gmax + 1e-3 * Math.abs(r) + 1e-30)) {
+                return "gradient[" + i + "] " + grad[i] + " vs reference " + r + " (max |grad| " + gmax + ")";
+            }
+        }
+        return null;
     }
 
-    /** Named extreme inputs {pred, target} for the shape. */
-    static Map<String, float[][]> extremes(int[] shape) {
+    /** Named extreme inputs: {pred, target} for the given shape. */
+    public static Map<String, float[][]> extremes(int[] shape) {
         int n = numel(shape);
         Rng rng = new Rng(3);
         Map<String, float[][]> cases = new LinkedHashMap<>();
@@ -60,7 +66,7 @@ final class LossChecks {
             pm100[i] = rng.nextDouble() < 0.5 ? -100 : 100;
             bits[i] = rng.nextDouble() < 0.5 ? 0 : 1;
             perfect[i] = bits[i] == 1 ? 100 : -100;
-            same[i] = (float) sigmoid(x[i]);
+            same[i] = (float) Sigmoid.of((double) x[i]);
         }
         cases.put("logits ±100, random targets", new float[][]{pm100, uniform(rng, n)});
         cases.put("all-zero mask", new float[][]{x, new float[n]});
@@ -74,22 +80,9 @@ final class LossChecks {
         return cases;
     }
 
-    /**
-     * Null when value and gradient agree with the reference: value within 1e-5 + 1e-4·|v|,
-     * every gradient element within 1e-4·max|g| + 1e-3·|g|; otherwise what differs.
-     */
-    static String mismatch(Loss.Reference ref, double value, float[] grad) {
-        if (!(Math.abs(value - ref.value()) <= 1e-5 + 1e-4 * Math.abs(ref.value()))) {
-            return "value " + value + " vs reference " + ref.value();
-        }
-        double gmax = 0;
-        for (double g : ref.grad()) gmax = Math.max(gmax, Math.abs(g));
-        for (int i = 0; i < grad.length; i++) {
-            double r = ref.grad()[i];
-            if (!(Math.abs(grad[i] - r) <= 1e-4 * gmax + 1e-3 * Math.abs(r) + 1e-30)) {
-                return "gradient[" + i + "] " + grad[i] + " vs reference " + r + " (max |grad| " + gmax + ")";
-            }
-        }
-        return null;
+    public static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        Arrays.fill(a, v);
+        return a;
     }
 }
