@@ -18,7 +18,7 @@
 # Environment (defaults in brackets):
 #   JGRAD_GPU_BUDGET_S [540]  wall-clock budget of the whole run; later stages get what is left
 #   JGRAD_CPU_SMOKE [1]       0 skips the CPU smoke run (untagged tests of cpu-smoke.txt's modules)
-#   JGRAD_BENCH_REGEX ['\.(Gpu[A-Za-z0-9_]*|LaunchBench)\.']  which JMH benchmarks run
+#   JGRAD_BENCH_REGEX ['\.Gpu[A-Za-z0-9_]*\.']  which JMH benchmarks run
 #   JGRAD_BENCH_OPTS ['-f 1 -wi 2 -w 1s -i 3 -r 2s']           JMH options for each benchmark
 #   JGRAD_PEERS [1]           0 skips the PyTorch peer scripts
 set -uo pipefail
@@ -156,7 +156,7 @@ fi
 } > "$out/tests.xml"
 
 # ---------------------------------------------------------------- benchmarks
-regex=${JGRAD_BENCH_REGEX:-'\.(Gpu[A-Za-z0-9_]*|LaunchBench)\.'}
+regex=${JGRAD_BENCH_REGEX:-'\.Gpu[A-Za-z0-9_]*\.'}
 read -r -a jmh_opts <<< "${JGRAD_BENCH_OPTS:--f 1 -wi 2 -w 1s -i 3 -r 2s}"
 peers=(); for p in "$b"/bench/gpu_*.py; do [ -f "$p" ] && peers+=("$p"); done
 peer_reserve=0
