@@ -47,9 +47,18 @@ public final class CudaBackend implements Backend {
     private volatile CudaConvolution convolution;
 
     CudaBackend(int index) {
+        this(index, Cuda.context(index));
+    }
+
+    private CudaBackend(int index, CudaContext context) {
+        this(index, context, context.allocator());
+    }
+
+    /** For tests without a GPU: launches recorded (see Launch.recordInto), memory from {@code allocator}. */
+    CudaBackend(int index, CudaContext context, DeviceAllocator allocator) {
         this.device = new Device("cuda", index);
-        this.context = Cuda.context(index);
-        this.allocator = context.allocator();
+        this.context = context;
+        this.allocator = allocator;
     }
 
     @Override
