@@ -2,6 +2,7 @@ package jgrad.kernels.cuda;
 
 import jcuda.driver.CUdeviceptr;
 import jgrad.core.Device;
+import jgrad.core.Tensor;
 import jgrad.core.spi.DeviceBuffer;
 
 import java.lang.ref.Cleaner;
@@ -73,6 +74,23 @@ public final class CudaBuffer implements DeviceBuffer {
             throw new IndexOutOfBoundsException("float " + floatIndex + " of a buffer of " + floats());
         }
         return address + floatIndex * Float.BYTES;
+    }
+
+    /**
+     * The device address of a CUDA tensor's first element (its buffer's address plus its offset);
+     * fails clearly for a tensor on another device or one whose memory was freed.
+     */
+    public static long addressOf(Tensor t) {
+        DeviceBuffer b = t.buffer();
+        if (!(b instanceof CudaBuffer)) {
+            throw new IllegalArgumentException("cuda: a tensor of shape " + t.shape() + " on " + t.device()
+                    + " was given to the CUDA backend");
+        }
+        if (!b.isOpen()) {
+            throw new IllegalStateException("cuda: a tensor of shape " + t.shape() + " was released: its device memory "
+                    + "was freed (by its MemoryScope or release()) and must not be used again");
+        }
+        return b.address() + (long) Float.BYTES * t.offset();
     }
 
     /** The address as a JCuda device pointer, for driver calls. */

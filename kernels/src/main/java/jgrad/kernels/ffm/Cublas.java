@@ -53,46 +53,25 @@ public final class Cublas implements AutoCloseable {
         }
     }
 
-    private static volatile Object api;   // Api, or the RuntimeException that loading it threw
+    private static final LoadOnce<Api> API = new LoadOnce<>(() -> {
+        String override = System.getProperty("jgrad.cublas.library", "");
+        return new Api(override.isEmpty() ? NativeLibrary.load("cuBLAS", INSTALL, SONAMES)
+                : NativeLibrary.load("cuBLAS", INSTALL, override));
+    });
 
     private static Api api() {
-        Object a = api;
-        if (a == null) {
-            synchronized (Cublas.class) {
-                a = api;
-                if (a == null) {
-                    try {
-                        String override = System.getProperty("jgrad.cublas.library", "");
-                        a = new Api(override.isEmpty() ? NativeLibrary.load("cuBLAS", INSTALL, SONAMES)
-                                : NativeLibrary.load("cuBLAS", INSTALL, override));
-                    } catch (RuntimeException e) {
-                        a = e;
-                    }
-                    api = a;
-                }
-            }
-        }
-        if (a instanceof RuntimeException e) throw e;
-        return (Api) a;
+        return API.get();
     }
 
     /** Whether libcublas loads and has every function used here. */
     public static boolean available() {
-        try {
-            api();
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return API.failure() == null;
     }
 
     /** Why cuBLAS is unavailable, or "cuBLAS is available". */
     public static String unavailableReason() {
-        try {
-            return "cuBLAS is available (" + api().lib.soname() + ")";
-        } catch (RuntimeException e) {
-            return e.getMessage();
-        }
+        String failure = API.failure();
+        return failure != null ? failure : "cuBLAS is available (" + api().lib.soname() + ")";
     }
 
     private final Api a;

@@ -185,46 +185,25 @@ public final class Cudnn implements AutoCloseable {
         }
     }
 
-    private static volatile Object api;   // Api, or the RuntimeException that loading it threw
+    private static final LoadOnce<Api> API = new LoadOnce<>(() -> {
+        String override = System.getProperty("jgrad.cudnn.library", "");
+        List<String> sonames = override.isEmpty() ? SONAMES : List.of(override);
+        return new Api(NativeLibrary.load("cuDNN", INSTALL, sonames, SUBLIBRARIES));
+    });
 
     private static Api api() {
-        Object a = api;
-        if (a == null) {
-            synchronized (Cudnn.class) {
-                a = api;
-                if (a == null) {
-                    try {
-                        String override = System.getProperty("jgrad.cudnn.library", "");
-                        List<String> sonames = override.isEmpty() ? SONAMES : List.of(override);
-                        a = new Api(NativeLibrary.load("cuDNN", INSTALL, sonames, SUBLIBRARIES));
-                    } catch (RuntimeException e) {
-                        a = e;
-                    }
-                    api = a;
-                }
-            }
-        }
-        if (a instanceof RuntimeException e) throw e;
-        return (Api) a;
+        return API.get();
     }
 
     /** Whether libcudnn.so.9 loads and has every function used here. */
     public static boolean available() {
-        try {
-            api();
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return API.failure() == null;
     }
 
     /** Why cuDNN is unavailable, or "cuDNN is available". */
     public static String unavailableReason() {
-        try {
-            return "cuDNN is available (" + api().lib.soname() + ")";
-        } catch (RuntimeException e) {
-            return e.getMessage();
-        }
+        String failure = API.failure();
+        return failure != null ? failure : "cuDNN is available (" + api().lib.soname() + ")";
     }
 
     private record Dims(int n, int c, int h, int w) {}

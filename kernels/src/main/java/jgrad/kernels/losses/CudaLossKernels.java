@@ -1,6 +1,7 @@
 package jgrad.kernels.losses;
 
 import jgrad.core.Tensor;
+import jgrad.kernels.cuda.CudaBuffer;
 import jgrad.losses.Loss;
 import jgrad.losses.LossKernels;
 
@@ -15,11 +16,6 @@ public final class CudaLossKernels implements LossKernels {
         return "cuda";
     }
 
-    /** The device address of a tensor's first element. */
-    static long address(Tensor t) {
-        return t.buffer().address() + (long) t.offset() * Float.BYTES;
-    }
-
     @Override
     public boolean supports(Loss loss) {
         return CudaLosses.supports(loss);
@@ -28,8 +24,8 @@ public final class CudaLossKernels implements LossKernels {
     @Override
     public Tensor forwardBackward(Loss loss, Tensor pred, Tensor target, Tensor grad, float weight, boolean accumulate) {
         Tensor value = Tensor.empty(pred.device());
-        CudaLosses.shared().forwardBackward(loss, address(pred), address(target), address(grad), pred.dims(), weight,
-                accumulate, address(value));
+        CudaLosses.shared().forwardBackward(loss, CudaBuffer.addressOf(pred), CudaBuffer.addressOf(target),
+                CudaBuffer.addressOf(grad), pred.dims(), weight, accumulate, CudaBuffer.addressOf(value));
         return value;
     }
 }

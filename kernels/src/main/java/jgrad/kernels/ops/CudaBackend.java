@@ -70,18 +70,9 @@ public final class CudaBackend implements Backend {
         return context;
     }
 
-    /** The device address of t's first element; fails clearly for a released or foreign tensor. */
+    /** The device address of t's first element; see {@link CudaBuffer#addressOf}. */
     static long ptr(Tensor t) {
-        DeviceBuffer b = t.buffer();
-        if (!(b instanceof CudaBuffer)) {
-            throw new IllegalArgumentException("cuda: a tensor of shape " + t.shape() + " on " + t.device()
-                    + " was given to the CUDA backend");
-        }
-        if (!b.isOpen()) {
-            throw new IllegalStateException("cuda: a tensor of shape " + t.shape() + " was released: its device memory "
-                    + "was freed (by its MemoryScope or release()) and must not be used again");
-        }
-        return b.address() + (long) Float.BYTES * t.offset();
+        return CudaBuffer.addressOf(t);
     }
 
     private static long ptrOrNull(Tensor t) {

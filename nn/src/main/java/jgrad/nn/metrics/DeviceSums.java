@@ -47,10 +47,14 @@ final class DeviceSums {
         sums = null;
     }
 
-    /** The dims after the batch dim, for per-image sums. */
-    static int[] perImage(Tensor t) {
-        int[] d = new int[t.rank() - 1];
-        for (int i = 0; i < d.length; i++) d[i] = i + 1;
-        return d;
+    /**
+     * Per image {Σ p·t, Σ (p + t)} with p = σ(output), as device tensors of N values: the overlap
+     * sums both IoU metrics use ({@link Batches#overlap} on the host). Call under no-grad.
+     */
+    static Tensor[] overlap(Tensor output, Tensor target) {
+        Tensor p = output.sigmoid(), t = target.to(output.device());
+        int[] dims = new int[p.rank() - 1];
+        for (int i = 0; i < dims.length; i++) dims[i] = i + 1;
+        return new Tensor[]{p.mul(t).sum(dims, false), p.add(t).sum(dims, false)};
     }
 }

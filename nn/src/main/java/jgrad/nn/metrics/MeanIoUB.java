@@ -42,10 +42,8 @@ public final class MeanIoUB implements Metric {
         int n = Batches.check("MeanIoUB", output, target);
         if (!output.device().isCpu()) {
             try (var ng = Autograd.noGrad()) {
-                Tensor p = output.sigmoid(), t = target.to(output.device());
-                int[] dims = DeviceSums.perImage(p);
-                Tensor inter = p.mul(t).sum(dims, false), total = p.add(t).sum(dims, false);
-                onDevice.add(0, inter.div(total.add((float) SoftIoU.EPS)).sum().div(n));
+                Tensor[] o = DeviceSums.overlap(output, target);
+                onDevice.add(0, o[0].div(o[1].add((float) SoftIoU.EPS)).sum().div(n));
             }
             batches++;
             return;

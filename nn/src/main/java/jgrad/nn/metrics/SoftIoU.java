@@ -42,9 +42,8 @@ public final class SoftIoU implements Metric {
         int n = Batches.check("SoftIoU", output, target);
         if (!output.device().isCpu()) {
             try (var ng = Autograd.noGrad()) {
-                Tensor p = output.sigmoid(), t = target.to(output.device());
-                int[] dims = DeviceSums.perImage(p);
-                Tensor inter = p.mul(t).sum(dims, false), total = p.add(t).sum(dims, false);
+                Tensor[] o = DeviceSums.overlap(output, target);
+                Tensor inter = o[0], total = o[1];
                 onDevice.add(0, inter.add((float) EPS).div(total.sub(inter).add((float) EPS)).sum());
             }
             images += n;

@@ -1,5 +1,6 @@
 package jgrad.nn.train;
 
+import jgrad.core.Device;
 import jgrad.core.Tensor;
 
 import java.util.Arrays;
@@ -32,6 +33,18 @@ public record Batch(Tensor[] inputs, Tensor[] targets) {
     /** One input and one target. */
     public static Batch of(Tensor input, Tensor target) {
         return new Batch(new Tensor[]{input}, new Tensor[]{target});
+    }
+
+    /** The same batch on {@code device} (this batch when it is already there). */
+    public Batch to(Device device) {
+        boolean there = true;
+        for (Tensor t : inputs) there &= t.device().equals(device);
+        for (Tensor t : targets) there &= t.device().equals(device);
+        if (there) return this;
+        Tensor[] in = new Tensor[inputs.length], tg = new Tensor[targets.length];
+        for (int i = 0; i < in.length; i++) in[i] = inputs[i].to(device);
+        for (int i = 0; i < tg.length; i++) tg[i] = targets[i].to(device);
+        return new Batch(in, tg);
     }
 
     /** Number of samples (first dimension of the first input). */

@@ -1,6 +1,5 @@
 package jgrad.nn.train;
 
-import jgrad.core.Device;
 import jgrad.core.MemoryScope;
 import jgrad.core.Rng;
 import jgrad.core.Tensor;
@@ -139,7 +138,8 @@ public final class LrFinder {
                 try (var scope = MemoryScope.open()) { // a device step's temporaries end with it
                     optimizer.setLr(lr);
                     optimizer.zeroGrad();
-                    Tensor l = loss.compute(model.callAll(onDevice(b.inputs())), onDevice(b.targets()));
+                    Batch d = b.to(model.device());
+                    Tensor l = loss.compute(model.callAll(d.inputs()), d.targets());
                     if (l.numel() != 1) throw new IllegalStateException("LrFinder: the loss function must return one value, got shape " + Arrays.toString(l.dims()));
                     double v = l.item();
                     lrs.add(lr);
@@ -219,13 +219,5 @@ public final class LrFinder {
         double[] a = new double[l.size()];
         for (int i = 0; i < a.length; i++) a[i] = l.get(i);
         return a;
-    }
-
-    private Tensor[] onDevice(Tensor[] ts) {
-        Device d = model.device();
-        if (d.isCpu()) return ts;
-        Tensor[] out = new Tensor[ts.length];
-        for (int i = 0; i < ts.length; i++) out[i] = ts[i].to(d);
-        return out;
     }
 }

@@ -378,8 +378,9 @@ public final class Trainer {
             // a device step's temporaries (activations, gradients) are freed when the step ends
             try (var scope = MemoryScope.open()) {
                 optimizer.zeroGrad();
-                Tensor[] out = model.callAll(onDevice(batch.inputs(), device));
-                Tensor[] targets = onDevice(batch.targets(), device);
+                Batch b = batch.to(device);
+                Tensor[] out = model.callAll(b.inputs());
+                Tensor[] targets = b.targets();
                 Tensor loss = scalarLoss(out, targets);
                 double lv = loss.item();
                 if (!Double.isFinite(lv)) {
@@ -423,8 +424,9 @@ public final class Trainer {
         try (var ng = Autograd.noGrad()) {
             for (Batch batch : data) {
                 try (var scope = MemoryScope.open()) {
-                    Tensor[] out = model.callAll(onDevice(batch.inputs(), device));
-                    Tensor[] targets = onDevice(batch.targets(), device);
+                    Batch b = batch.to(device);
+                    Tensor[] out = model.callAll(b.inputs());
+                    Tensor[] targets = b.targets();
                     double lv = scalarLoss(out, targets).item();
                     lossSum += lv * batch.size();
                     samples += batch.size();
@@ -435,13 +437,6 @@ public final class Trainer {
             model.train(wasTraining);
         }
         return new Pass(samples == 0 ? Double.NaN : lossSum / samples, metricValues(false), samples, null);
-    }
-
-    private static Tensor[] onDevice(Tensor[] ts, Device device) {
-        if (device.isCpu()) return ts;
-        Tensor[] out = new Tensor[ts.length];
-        for (int i = 0; i < ts.length; i++) out[i] = ts[i].to(device);
-        return out;
     }
 
     private Tensor scalarLoss(Tensor[] out, Tensor[] targets) {
