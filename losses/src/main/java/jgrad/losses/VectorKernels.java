@@ -228,8 +228,9 @@ final class VectorKernels {
      * whole number of vectors): one row of errors e; rings of three rows of the horizontally
      * filtered errors d and sm, of the horizontally filtered signs hx and hy (plus a fourth row
      * for a negated edge row) and of scale·σ'. 17 rows, 34 KiB for a 512-wide plane, meant to
-     * stay in L1 (48 KiB on the development machine); at 2^24 elements narrower planes run
-     * faster, so this footprint, not the arithmetic, bounds the speed of wide planes.
+     * stay in L1 (48 KiB on the development machine). At 2^24 elements narrower planes run
+     * faster, and about a third of the time goes to waiting for pred and target; bench/README.md
+     * lists the layouts measured.
      */
     static final class SobelRows {
         final int stride;
