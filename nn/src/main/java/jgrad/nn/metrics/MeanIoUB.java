@@ -1,6 +1,5 @@
 package jgrad.nn.metrics;
 
-import jgrad.core.Autograd;
 import jgrad.core.Tensor;
 
 /**
@@ -12,56 +11,31 @@ import jgrad.core.Tensor;
  * never exceeds 0.5 (a perfect prediction gives I/(2I) = 0.5). It is kept under its own name so it
  * is never compared with {@link SoftIoU}.
  */
-public final class MeanIoUB implements Metric {
-    private final String name;
-    private double sum;
-    private long batches;
-    private final DeviceSums onDevice = new DeviceSums(1);
-
+public final class MeanIoUB extends MeanMetric {
     public MeanIoUB() {
         this("miou_b");
     }
 
     public MeanIoUB(String name) {
-        this.name = name;
+        super(name, true, false);
     }
 
-    @Override public String name() { return name; }
-    @Override public boolean higherIsBetter() { return true; }
-    @Override public Metric fresh() { return new MeanIoUB(name); }
+    @Override public Metric fresh() { return new MeanIoUB(name()); }
 
     @Override
-    public void reset() {
-        sum = 0;
-        batches = 0;
-        onDevice.clear();
-    }
-
-    @Override
-    public void update(Tensor output, Tensor target) {
-        int n = Batches.check("MeanIoUB", output, target);
-        if (!output.device().isCpu()) {
-            try (var ng = Autograd.noGrad()) {
-                Tensor[] o = DeviceSums.overlap(output, target);
-                onDevice.add(0, o[0].div(o[1].add((float) SoftIoU.EPS)).sum().div(n));
-            }
-            batches++;
-            return;
-        }
-        float[] x = output.toArray(), t = target.toArray();
+    double term(float[] x, float[] t, int n) {
         int per = x.length / n;
         double batch = 0;
         for (int b = 0; b < n; b++) {
             double[] o = Batches.overlap(x, t, b * per, (b + 1) * per);
-            double inter = o[0], total = o[1];
-            batch += inter / (total + SoftIoU.EPS);
+            batch += o[0] / (o[1] + SoftIoU.EPS);
         }
-        sum += batch / n;
-        batches++;
+        return batch / n;
     }
 
     @Override
-    public double value() {
-        return batches == 0 ? Double.NaN : (sum + onDevice.read()[0]) / batches;
+    Tensor term(Tensor output, Tensor target, int n) {
+        Tensor[] o = DeviceSums.overlap(output, target);
+        return o[0].div(o[1].add((float) SoftIoU.EPS)).sum().div(n);
     }
 }
