@@ -5,12 +5,9 @@ import jgrad.examples.data.SceneGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,23 +22,12 @@ class ExperimentCommandsTest {
     static Path tmp;
     static Path data, trainRun;
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @BeforeAll
     static void trainOnce() {
         data = tmp.resolve("data");
         SceneGenerator.generate(new SceneGenerator.Options(data, Layout.B, 16, 16, 5, 4, 2, 1, 0.92f), null);
         trainRun = tmp.resolve("train");
-        Result r = run("train", "--data", data.toString(), "--out", trainRun.toString(), "--size", "16", "--width", "1",
+        CliRun r = CliRun.of("train", "--data", data.toString(), "--out", trainRun.toString(), "--size", "16", "--width", "1",
                 "--train", "8", "--val", "4", "--batch", "4", "--epochs", "1", "--no-progress");
         assertEquals(0, r.code(), r.out() + r.err());
     }
@@ -65,7 +51,7 @@ class ExperimentCommandsTest {
                 else Files.copy(p, q);
             }
         }
-        Result r = run("train", "--resume", copy.toString(), "--epochs", "2", "--no-progress");
+        CliRun r = CliRun.of("train", "--resume", copy.toString(), "--epochs", "2", "--no-progress");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("Resumed from") && r.out().contains("Epoch 2/2"), r.out());
         assertEquals(3, Files.readAllLines(copy.resolve("history.csv")).size()); // header + 2 epochs
@@ -77,7 +63,7 @@ class ExperimentCommandsTest {
         Path fgDir = Files.list(data.resolve("fg_bg")).sorted().findFirst().orElseThrow();
         Path fg = Files.list(fgDir).sorted().findFirst().orElseThrow();
         Path out = tmp.resolve("pred");
-        Result r = run("predict", "--bg", bg.toString(), "--fg-bg", fg.toString(), "--checkpoint", trainRun.resolve("best").toString(),
+        CliRun r = CliRun.of("predict", "--bg", bg.toString(), "--fg-bg", fg.toString(), "--checkpoint", trainRun.resolve("best").toString(),
                 "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         String stem = fg.getFileName().toString().replaceFirst("\\.[^.]+$", "");
@@ -94,14 +80,14 @@ class ExperimentCommandsTest {
     void predictErrorsNameTheMissingOrCorruptFile() throws Exception {
         Path bg = Files.list(data.resolve("bg")).sorted().findFirst().orElseThrow();
         Path out = tmp.resolve("pred-err");
-        Result missing = run("predict", "--bg", bg.toString(), "--fg-bg", tmp.resolve("nope.jpg").toString(), "--checkpoint",
+        CliRun missing = CliRun.of("predict", "--bg", bg.toString(), "--fg-bg", tmp.resolve("nope.jpg").toString(), "--checkpoint",
                 trainRun.resolve("best").toString(), "--out", out.toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("missing file") && missing.err().contains("nope.jpg"), missing.err());
 
         Path corruptImg = tmp.resolve("corrupt.jpg");
         Files.writeString(corruptImg, "not an image");
-        Result badImg = run("predict", "--bg", bg.toString(), "--fg-bg", corruptImg.toString(), "--checkpoint",
+        CliRun badImg = CliRun.of("predict", "--bg", bg.toString(), "--fg-bg", corruptImg.toString(), "--checkpoint",
                 trainRun.resolve("best").toString(), "--out", out.toString());
         assertEquals(1, badImg.code());
         assertTrue(badImg.err().contains("cannot decode image") && badImg.err().contains("corrupt.jpg"), badImg.err());
@@ -110,11 +96,11 @@ class ExperimentCommandsTest {
         Files.createDirectories(ck);
         Files.copy(trainRun.resolve("model.json"), ck.getParent().resolve("model.json"));
         Files.write(ck.resolve("model.safetensors"), new byte[]{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
-        Result badCk = run("predict", "--bg", bg.toString(), "--fg-bg", bg.toString(), "--checkpoint", ck.toString(), "--out", out.toString());
+        CliRun badCk = CliRun.of("predict", "--bg", bg.toString(), "--fg-bg", bg.toString(), "--checkpoint", ck.toString(), "--out", out.toString());
         assertEquals(1, badCk.code());
         assertTrue(badCk.err().contains("cannot read the weights") && badCk.err().contains("model.safetensors"), badCk.err());
 
-        Result noCk = run("predict", "--bg", bg.toString(), "--fg-bg", bg.toString(), "--checkpoint", tmp.resolve("nowhere").toString(),
+        CliRun noCk = CliRun.of("predict", "--bg", bg.toString(), "--fg-bg", bg.toString(), "--checkpoint", tmp.resolve("nowhere").toString(),
                 "--out", out.toString());
         assertEquals(1, noCk.code());
         assertTrue(noCk.err().contains("--checkpoint") && noCk.err().contains("does not exist"), noCk.err());
@@ -122,26 +108,26 @@ class ExperimentCommandsTest {
         Path noJson = tmp.resolve("nojson");
         Files.createDirectories(noJson);
         Files.copy(trainRun.resolve("best/model.safetensors"), noJson.resolve("model.safetensors"));
-        Result nj = run("predict", "--bg", bg.toString(), "--fg-bg", bg.toString(), "--checkpoint", noJson.toString(), "--out", out.toString());
+        CliRun nj = CliRun.of("predict", "--bg", bg.toString(), "--fg-bg", bg.toString(), "--checkpoint", noJson.toString(), "--out", out.toString());
         assertEquals(1, nj.code());
         assertTrue(nj.err().contains("no model.json"), nj.err());
     }
 
     @Test
     void trainRejectsBadOptionsAndMissingFiles() {
-        Result dev = run("train", "--data", data.toString(), "--device", "cuda");
+        CliRun dev = CliRun.of("train", "--data", data.toString(), "--device", "cuda");
         assertEquals(1, dev.code());
         assertTrue(dev.err().contains("CUDA is not available"), dev.err());
-        Result cfg = run("train", "--config", tmp.resolve("missing.properties").toString());
+        CliRun cfg = CliRun.of("train", "--config", tmp.resolve("missing.properties").toString());
         assertEquals(1, cfg.code());
         assertTrue(cfg.err().contains("missing.properties") && cfg.err().contains("does not exist"), cfg.err());
-        Result d = run("train", "--data", tmp.resolve("no-data").toString());
+        CliRun d = CliRun.of("train", "--data", tmp.resolve("no-data").toString());
         assertEquals(1, d.code());
         assertTrue(d.err().contains("no-data") && d.err().contains("does not exist"), d.err());
-        Result size = run("train", "--data", data.toString(), "--size", "20", "--model", "resunet");
+        CliRun size = CliRun.of("train", "--data", data.toString(), "--size", "20", "--model", "resunet");
         assertEquals(1, size.code());
         assertTrue(size.err().contains("multiple of 16"), size.err());
-        Result res = run("train", "--resume", tmp.resolve("nothing").toString());
+        CliRun res = CliRun.of("train", "--resume", tmp.resolve("nothing").toString());
         assertEquals(1, res.code());
         assertTrue(res.err().contains("--resume"), res.err());
     }
@@ -149,7 +135,7 @@ class ExperimentCommandsTest {
     @Test
     void compareLossesWritesReportCsvPlotsAndGrids() throws Exception {
         Path runs = tmp.resolve("runs");
-        Result r = run("compare-losses", "--data", data.toString(), "--runs", runs.toString(), "--name", "tiny", "--only",
+        CliRun r = CliRun.of("compare-losses", "--data", data.toString(), "--runs", runs.toString(), "--name", "tiny", "--only",
                 "bce/bce,bce-dice/rmse", "--size", "16", "--width", "1", "--train", "8", "--val", "4", "--batch", "8", "--epochs", "1",
                 "--no-progress");
         assertEquals(0, r.code(), r.out() + r.err());
@@ -174,10 +160,10 @@ class ExperimentCommandsTest {
 
     @Test
     void compareLossesRejectsUnknownPresetsAndCombinations() {
-        Result p = run("compare-losses", "--preset", "c");
+        CliRun p = CliRun.of("compare-losses", "--preset", "c");
         assertEquals(1, p.code());
         assertTrue(p.err().contains("--preset must be a or b"), p.err());
-        Result o = run("compare-losses", "--data", data.toString(), "--only", "bce/nothing", "--runs", tmp.resolve("r2").toString());
+        CliRun o = CliRun.of("compare-losses", "--data", data.toString(), "--only", "bce/nothing", "--runs", tmp.resolve("r2").toString());
         assertEquals(1, o.code());
         assertTrue(o.err().contains("unknown combination 'bce/nothing'"), o.err());
     }
@@ -185,7 +171,7 @@ class ExperimentCommandsTest {
     @Test
     void lrFindWritesThePlotAndCsv() throws Exception {
         Path out = tmp.resolve("lr");
-        Result r = run("lr-find", "--data", data.toString(), "--size", "16", "--width", "1", "--train", "8", "--val", "4", "--batch", "4",
+        CliRun r = CliRun.of("lr-find", "--data", data.toString(), "--size", "16", "--width", "1", "--train", "8", "--val", "4", "--batch", "4",
                 "--steps", "6", "--start", "1e-4", "--end", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertNotNull(ImageIO.read(out.resolve("lr_find.png").toFile()));
@@ -196,7 +182,7 @@ class ExperimentCommandsTest {
     @Test
     void everyCommandHasHelp() {
         for (String c : List.of("train", "compare-losses", "predict", "lr-find")) {
-            Result r = run(c, "--help");
+            CliRun r = CliRun.of(c, "--help");
             assertEquals(0, r.code(), c);
             assertTrue(r.out().contains("Usage: jgrad " + c), r.out());
         }

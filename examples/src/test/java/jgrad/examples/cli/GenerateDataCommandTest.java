@@ -2,33 +2,19 @@ package jgrad.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class GenerateDataCommandTest {
     @TempDir
     Path tmp;
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @Test
     void writesLayoutAAndPrintsASummary() throws Exception {
-        Result r = run("generate-data", "--out", tmp.toString(), "--layout", "a", "--count", "5", "--size", "24",
+        CliRun r = CliRun.of("generate-data", "--out", tmp.toString(), "--layout", "a", "--count", "5", "--size", "24",
                 "--seed", "4", "--per-bg", "2", "--threads", "2");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("wrote 5 fg_bg images over 3 backgrounds (layout a, 24x24, seed 4)"), r.out());
@@ -40,28 +26,28 @@ class GenerateDataCommandTest {
     @Test
     void refusesANonEmptyFolderUnlessOverwriting() throws Exception {
         String[] args = {"generate-data", "--out", tmp.toString(), "--layout", "b", "--count", "4", "--size", "16", "--per-bg", "2", "--quiet"};
-        assertEquals(0, run(args).code());
+        assertEquals(0, CliRun.of(args).code());
         Path keep = tmp.resolve("notes.txt");
         Files.writeString(keep, "mine");
-        Result again = run(args);
+        CliRun again = CliRun.of(args);
         assertNotEquals(0, again.code());
         assertTrue(again.err().contains("not empty") && again.err().contains("--overwrite"), again.err());
         String[] smaller = {"generate-data", "--out", tmp.toString(), "--layout", "b", "--count", "2", "--size", "16", "--per-bg", "2",
                 "--quiet", "--overwrite"};
-        assertEquals(0, run(smaller).code());
+        assertEquals(0, CliRun.of(smaller).code());
         assertFalse(Files.exists(tmp.resolve("fg_bg/bg_001")), "the earlier run's second background must be gone");
         assertTrue(Files.exists(keep), "files that are not part of a dataset are kept");
     }
 
     @Test
     void helpAndBadArguments() {
-        Result help = run("generate-data", "--help");
+        CliRun help = CliRun.of("generate-data", "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("--layout") && help.out().contains("--seed") && help.out().contains("1 = near"), help.out());
-        Result bad = run("generate-data", "--out", tmp.toString(), "--layout", "c");
+        CliRun bad = CliRun.of("generate-data", "--out", tmp.toString(), "--layout", "c");
         assertNotEquals(0, bad.code());
         assertTrue(bad.err().contains("layout must be 'a' or 'b'"), bad.err());
-        Result missing = run("generate-data");
+        CliRun missing = CliRun.of("generate-data");
         assertNotEquals(0, missing.code());
         assertTrue(missing.err().contains("--out"), missing.err());
     }

@@ -7,11 +7,8 @@ import jgrad.losses.Loss;
 import jgrad.losses.Losses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,22 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LossCommandTest {
     @TempDir
     Path dir;
-
-    record Run(int code, String out, String err) {
-        String lastLine() {
-            String[] lines = out.strip().split("\\R");
-            return lines[lines.length - 1];
-        }
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     Path write(String name, float[] v, int... shape) throws IOException {
         Path p = dir.resolve(name);
@@ -58,7 +39,7 @@ class LossCommandTest {
         float[] p = random(rng, 312, true), t = random(rng, 312, false);
         Path pf = write("p.npy", p, shape), tf = write("t.npy", t, shape), gf = dir.resolve("g.npy");
         for (String name : new String[]{"bce-dice", "ssim-b", "berhu"}) {
-            Run r = run("loss", name, "--pred", pf.toString(), "--target", tf.toString(), "--grad", gf.toString());
+            CliRun r = CliRun.of("loss", name, "--pred", pf.toString(), "--target", tf.toString(), "--grad", gf.toString());
             assertEquals(0, r.code(), r.err());
             double[] pd = new double[312], td = new double[312];
             for (int i = 0; i < 312; i++) {
@@ -82,7 +63,7 @@ class LossCommandTest {
     void handComputedValueWithoutGradient() throws IOException {
         // bce of logit 0 against target 1: ln 2
         Path pf = write("p.npy", new float[4], 1, 1, 2, 2), tf = write("t.npy", new float[]{1, 1, 1, 1}, 1, 1, 2, 2);
-        Run r = run("loss", "bce", "--pred", pf.toString(), "--target", tf.toString());
+        CliRun r = CliRun.of("loss", "bce", "--pred", pf.toString(), "--target", tf.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(Math.log(2), Double.parseDouble(r.lastLine()), 1e-6);
         assertTrue(Files.notExists(dir.resolve("g.npy")));
@@ -91,7 +72,7 @@ class LossCommandTest {
     @Test
     void unknownNameListsTheKnownOnes() throws IOException {
         Path pf = write("p.npy", new float[4], 1, 1, 2, 2);
-        Run r = run("loss", "dice", "--pred", pf.toString(), "--target", pf.toString());
+        CliRun r = CliRun.of("loss", "dice", "--pred", pf.toString(), "--target", pf.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("unknown loss 'dice'") && r.err().contains(String.join(", ", Losses.names())), r.err());
     }
@@ -99,7 +80,7 @@ class LossCommandTest {
     @Test
     void shapeMismatchIsReported() throws IOException {
         Path pf = write("p.npy", new float[6], 1, 1, 2, 3), tf = write("t.npy", new float[6], 1, 1, 3, 2);
-        Run r = run("loss", "bce", "--pred", pf.toString(), "--target", tf.toString());
+        CliRun r = CliRun.of("loss", "bce", "--pred", pf.toString(), "--target", tf.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("has shape [1, 1, 2, 3] but target") && r.err().contains("[1, 1, 3, 2]"), r.err());
     }
@@ -107,11 +88,11 @@ class LossCommandTest {
     @Test
     void nonFiniteInputsAreReported() throws IOException {
         Path pf = write("p.npy", new float[]{0, Float.NaN, 0, 0}, 1, 1, 2, 2), tf = write("t.npy", new float[4], 1, 1, 2, 2);
-        Run r = run("loss", "bce", "--pred", pf.toString(), "--target", tf.toString());
+        CliRun r = CliRun.of("loss", "bce", "--pred", pf.toString(), "--target", tf.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("prediction") && r.err().contains("non-finite value (NaN) at [0, 0, 0, 1]"), r.err());
         Path inf = write("i.npy", new float[]{0, 0, 0, Float.POSITIVE_INFINITY}, 1, 1, 2, 2);
-        Run r2 = run("loss", "bce", "--pred", tf.toString(), "--target", inf.toString());
+        CliRun r2 = CliRun.of("loss", "bce", "--pred", tf.toString(), "--target", inf.toString());
         assertTrue(r2.err().contains("target") && r2.err().contains("(Infinity) at [0, 0, 1, 1]"), r2.err());
     }
 
@@ -120,10 +101,10 @@ class LossCommandTest {
         Path junk = dir.resolve("junk.npy");
         Files.writeString(junk, "not numpy at all");
         Path tf = write("t.npy", new float[4], 1, 1, 2, 2);
-        Run r = run("loss", "bce", "--pred", junk.toString(), "--target", tf.toString());
+        CliRun r = CliRun.of("loss", "bce", "--pred", junk.toString(), "--target", tf.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("cannot read prediction file " + junk) && r.err().contains("not a .npy file"), r.err());
-        Run r2 = run("loss", "bce", "--pred", tf.toString(), "--target", dir.resolve("missing.npy").toString());
+        CliRun r2 = CliRun.of("loss", "bce", "--pred", tf.toString(), "--target", dir.resolve("missing.npy").toString());
         assertEquals(1, r2.code());
         assertTrue(r2.err().contains("target file " + dir.resolve("missing.npy") + " does not exist"), r2.err());
     }
@@ -131,10 +112,10 @@ class LossCommandTest {
     @Test
     void wrongRankAndTooSmallImagesAreReported() throws IOException {
         Path p2 = write("p2.npy", new float[6], 2, 3);
-        Run r = run("loss", "bce", "--pred", p2.toString(), "--target", p2.toString());
+        CliRun r = CliRun.of("loss", "bce", "--pred", p2.toString(), "--target", p2.toString());
         assertTrue(r.err().contains("bce: expected N×C×H×W inputs, got shape [2, 3]"), r.err());
         Path p4 = write("p4.npy", new float[16], 1, 1, 4, 4);
-        Run r2 = run("loss", "ssim-a", "--pred", p4.toString(), "--target", p4.toString());
+        CliRun r2 = CliRun.of("loss", "ssim-a", "--pred", p4.toString(), "--target", p4.toString());
         assertTrue(r2.err().contains("smaller than the 11×11"), r2.err());
     }
 }

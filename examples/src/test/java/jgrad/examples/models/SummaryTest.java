@@ -2,19 +2,16 @@ package jgrad.examples.models;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 import jgrad.core.Rng;
 import jgrad.core.Tensor;
-import jgrad.examples.cli.Main;
+import jgrad.examples.cli.CliRun;
 import jgrad.nn.Module;
 import jgrad.nn.Summary;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The models' summary tables, against seed A's printed MaskNet table, and the {@code jgrad summary} command. */
 class SummaryTest {
@@ -107,41 +104,30 @@ class SummaryTest {
 
     // ---- the command ---------------------------------------------------------------------------
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @Test
     void commandPrintsTheTableAndTotals() {
-        Result r = run("summary", "masknet", "--size", "32");
+        CliRun r = CliRun.of("summary", "masknet", "--size", "32");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("MaskNet (masknet), width 32, inputs bg and fg_bg of 3x32x32 each\n"), r.out());
         assertTrue(r.out().contains("Total params: 59,745\n"), r.out());
         assertTrue(r.out().contains("          MaskNet-19            [-1, 1, 32, 32]               0\n"), r.out());
 
-        r = run("summary", "dsresnet", "--size", "32");
+        r = CliRun.of("summary", "dsresnet", "--size", "32");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Total params: 10,343,490\n"), r.out());
-        r = run("summary", "ResUNet", "--size", "32x16");
+        r = CliRun.of("summary", "ResUNet", "--size", "32x16");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Total params: 15,855,712\n"), r.out());
         assertTrue(r.out().contains("[[-1, 1, 32, 16], [-1, 1, 32, 16]]"), r.out());
-        r = run("summary", "dsresnet", "--size", "32", "--width", "4");
+        r = CliRun.of("summary", "dsresnet", "--size", "32", "--width", "4");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("width 4") && r.out().contains("Total params: 649,554\n"), r.out());
     }
 
     @Test
     void commandBatchSetsTheShapesAndScalesTheSizes() {
-        Result plain = run("summary", "masknet", "--size", "16", "--width", "2");
-        Result batched = run("summary", "masknet", "--size", "16", "--width", "2", "--batch", "8");
+        CliRun plain = CliRun.of("summary", "masknet", "--size", "16", "--width", "2");
+        CliRun batched = CliRun.of("summary", "masknet", "--size", "16", "--width", "2", "--batch", "8");
         assertEquals(0, batched.code(), batched.err());
         // the head Conv1×1(2w→1) at w = 2: 4 weights and a bias
         assertTrue(batched.out().contains("           Conv2d-18             [8, 1, 16, 16]               5\n"), batched.out());
@@ -157,24 +143,24 @@ class SummaryTest {
 
     @Test
     void commandErrorsAndHelp() {
-        Result r = run("summary", "unet");
+        CliRun r = CliRun.of("summary", "unet");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown model 'unet'; known models: masknet, dsresnet, resunet"), r.err());
-        r = run("summary", "dsresnet", "--size", "48");
+        r = CliRun.of("summary", "dsresnet", "--size", "48");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("dsresnet needs H and W that are multiples of 32, got --size 48"), r.err());
-        r = run("summary", "masknet", "--size", "0");
+        r = CliRun.of("summary", "masknet", "--size", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--size must be a positive side"), r.err());
-        r = run("summary", "masknet", "--size", "8", "--batch", "0");
+        r = CliRun.of("summary", "masknet", "--size", "8", "--batch", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--batch must be at least 1"), r.err());
-        r = run("summary", "--help");
+        r = CliRun.of("summary", "--help");
         assertEquals(0, r.code());
         for (String s : new String[]{"--size", "--batch", "--width", "NAME", "masknet", "dsresnet", "resunet", "10,343,490"}) {
             assertTrue(r.out().contains(s), s + " in\n" + r.out());
         }
-        r = run("--help");
+        r = CliRun.of("--help");
         assertTrue(r.out().contains("summary"), r.out());
     }
 }
