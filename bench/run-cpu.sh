@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs jgrad's own CPU benchmarks (conv2d step, SGEMM, every registered loss) with fixed JMH
 # options and writes the JSON result to bench/results/cpu-<host>-<date>.json.
-# Usage: bench/run-cpu.sh [JMH regex ...]   (default: ConvBench GemmBench LossBench)
+# Usage: bench/run-cpu.sh [class name or JMH regex ...]   (default: ConvBench GemmBench LossBench)
 # JMH_OPTS overrides the JMH options (default -f 1 -wi 3 -w 2s -i 5 -r 2s).
 # Run it on an otherwise idle machine: JMH numbers from a busy one are noise.
 set -euo pipefail
@@ -13,8 +13,13 @@ cd "$root"
 mvn -B -q -ntp -DskipTests -pl bench -am package
 mkdir -p bench/results
 out="bench/results/cpu-$(hostname -s)-$(date -u +%Y%m%dT%H%MZ).json"
-benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(ConvBench GemmBench LossBench)
+# a bare class name selects that class only (LossBench, not GpuLossBench); anything else is a JMH regex
+benches=()
+for b in "$@"; do
+  if [[ $b =~ ^[A-Za-z0-9_]+$ ]]; then b="\\.$b\\."; fi
+  benches+=("$b")
+done
+[ ${#benches[@]} -gt 0 ] || benches=('\.ConvBench\.' '\.GemmBench\.' '\.LossBench\.')
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), JDK $("$JAVA" -version 2>&1 | head -n1)"
 "$JAVA" --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar "${benches[@]}" \
   ${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 2s} -rf json -rff "$out" | tee "${out%.json}.log"
