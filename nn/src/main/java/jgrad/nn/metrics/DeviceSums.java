@@ -49,10 +49,11 @@ final class DeviceSums {
 
     /**
      * Per image {Σ p·t, Σ (p + t)} with p = σ(output), as device tensors of N values: the overlap
-     * sums both IoU metrics use ({@link Batches#overlap} on the host). Call under no-grad.
+     * sums both IoU metrics use ({@link Batches#overlap} on the host). Call under no-grad, with
+     * the target on the output's device.
      */
-    static Tensor[] overlap(Tensor output, Tensor target) {
-        Tensor p = output.sigmoid(), t = target.to(output.device());
+    static Tensor[] overlap(Tensor output, Tensor t) {
+        Tensor p = output.sigmoid();
         int[] dims = new int[p.rank() - 1];
         for (int i = 0; i < dims.length; i++) dims[i] = i + 1;
         return new Tensor[]{p.mul(t).sum(dims, false), p.add(t).sum(dims, false)};
