@@ -27,7 +27,11 @@ extern "C" __global__ __launch_bounds__(LOSS_THREADS) void berhu_stats_f32(
     float all = 0.0f;
     for (int i = threadIdx.x; i < (int)gridDim.x; i += LOSS_THREADS) all = fmaxf(all, __ldcg(partials + i));
     all = block_max(all, scratch);
-    if (threadIdx.x == 0) coef[0] = (float)(0.2 * (double)all);
+    // a positive c below the smallest float becomes that float, not 0 (as BerHu.toFloat on the CPU)
+    if (threadIdx.x == 0) {
+        float c = (float)(0.2 * (double)all);
+        coef[0] = all > 0.0f && c == 0.0f ? 1.40129846e-45f : c;
+    }
     reset_ticket(counter);
 }
 

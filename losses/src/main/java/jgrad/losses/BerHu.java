@@ -8,7 +8,10 @@ package jgrad.losses;
  * two pieces meet with equal value and slope at d = c.
  *
  * <p>c = 0 happens only when prediction equals target everywhere: then every d = 0 ≤ c, the value
- * is 0 and the gradient is 0 (sign(0) = 0), with no division.
+ * is 0 and the gradient is 0 (sign(0) = 0), with no division. The fast path keeps c in float: a
+ * positive c below the smallest float (every |σ(x) − t| under about 7e-45, e.g. logits near −103
+ * against a zero mask) is raised to {@link Float#MIN_VALUE} rather than rounded to 0, so the
+ * kernels never divide by a zero c while some d is positive.
  *
  * <p>Fast path: two passes (20 B/element): block maxima of d, then value and gradient.
  */
@@ -68,6 +71,12 @@ public final class BerHu implements Loss {
         return new Reference(s / n, g);
     }
 
+    /** c as a float, never rounded from positive to 0. */
+    static float toFloat(double c) {
+        float f = (float) c;
+        return c > 0 && f == 0 ? Float.MIN_VALUE : f;
+    }
+
     @Override
     public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
         check(pred, target, shape, grad);
@@ -79,9 +88,9 @@ public final class BerHu implements Loss {
             blocks.run((b, grp, from, to) -> max[b] = Kernels.maxAbsError(pred, target, from, to));
             float m = 0;
             for (float v : max) m = Math.max(m, v);
-            c = (float) (FRACTION * m);
+            c = toFloat(FRACTION * m);
         } else {
-            c = (float) fixedC;
+            c = toFloat(fixedC);
         }
         double[] partial = new double[blocks.count];
         float scale = weight / n;

@@ -75,6 +75,8 @@ public final class LossInputs {
         cases.put("logits ±100, all-one mask", new float[][]{pm100, filled(n, 1)});
         cases.put("perfect ±100 prediction of a binary mask", new float[][]{perfect, bits});
         cases.put("logits +100 everywhere, target 1 (BerHu c = 0)", new float[][]{filled(n, 100), filled(n, 1)});
+        // σ(−103) is a subnormal float: BerHu's c = 0.2·max d rounds to 0 in float while d > 0
+        cases.put("logits −103 everywhere, all-zero mask (BerHu c below the smallest float)", new float[][]{filled(n, -103), new float[n]});
         cases.put("identical images (target = σ(pred))", new float[][]{x, same});
         cases.put("constant images", new float[][]{filled(n, 0.3f), filled(n, 0.6f)});
         return cases;
