@@ -256,6 +256,15 @@ class LossContractTest {
         Losses.register("bce-x2-test", () -> new WeightedSum("bce-x2-test", List.of(new WeightedSum.Term(2, new Bce()))));
         try {
             assertTrue(losses().anyMatch("bce-x2-test"::equals));
+            // the parameterized contract runs on the new name as on any other
+            referenceGradientMatchesFiniteDifferences("bce-x2-test");
+            fastMatchesReferenceOnOddSizes("bce-x2-test");
+            extremeInputsGiveFiniteMatchingResults("bce-x2-test");
+            int[] shape = {2, 1, 7, 9};
+            Rng rng = new Rng(11);
+            float[] pred = logits(rng, numel(shape), 2), target = uniform(rng, numel(shape));
+            assertEquals(2 * Losses.get("bce").fast(pred, target, shape).value(),
+                    Losses.get("bce-x2-test").fast(pred, target, shape).value(), 1e-6);
         } finally {
             // leave the registry as other tests expect it
             Losses.unregister("bce-x2-test");
