@@ -110,6 +110,16 @@ class LossCommandTest {
     }
 
     @Test
+    void unwritableGradientFileIsReported() throws IOException {
+        Path tf = write("t.npy", new float[4], 1, 1, 2, 2);
+        Path out = tf.resolve("g.npy"); // the folder would be a file
+        CliRun r = CliRun.of("loss", "bce", "--pred", tf.toString(), "--target", tf.toString(), "--grad", out.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("cannot write gradient file " + out + ": " + tf + " exists and is not a folder"), r.err());
+        assertTrue(Files.isRegularFile(tf));
+    }
+
+    @Test
     void wrongRankAndTooSmallImagesAreReported() throws IOException {
         Path p2 = write("p2.npy", new float[6], 2, 3);
         CliRun r = CliRun.of("loss", "bce", "--pred", p2.toString(), "--target", p2.toString());
