@@ -9,7 +9,7 @@ package jgrad.losses;
  *
  * <p>c = 0 happens only when prediction equals target everywhere: then every d = 0 ≤ c, the value
  * is 0 and the gradient is 0 (sign(0) = 0), with no division. The fast path keeps c in float: a
- * positive c below the smallest float (every |σ(x) − t| under about 7e-45, e.g. logits near −103
+ * positive c below the smallest float (every |σ(x) − t| under about 4e-45, e.g. logits near −103
  * against a zero mask) is raised to {@link Float#MIN_VALUE} rather than rounded to 0, so the
  * kernels never divide by a zero c while some d is positive.
  *
