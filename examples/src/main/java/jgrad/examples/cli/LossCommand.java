@@ -12,10 +12,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -72,7 +68,7 @@ public final class LossCommand implements Callable<Integer> {
             try {
                 Npy.write(grad, Tensor.wrap(r.grad(), shape));
             } catch (IOException e) {
-                throw new IOException("cannot write gradient file " + grad + ": " + reason(e), e);
+                throw new IOException("cannot write gradient file " + grad + ": " + Main.describe(e), e);
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -80,17 +76,6 @@ public final class LossCommand implements Callable<Integer> {
         out.println(r.value());
         out.flush();
         return 0;
-    }
-
-    /** Java's file-system exceptions carry only a path as their message: name the cause instead. */
-    private static String reason(IOException e) {
-        return switch (e) {
-            case FileAlreadyExistsException x -> x.getFile() + " exists and is not a folder";
-            case NoSuchFileException x -> "no such file or folder: " + x.getFile();
-            case AccessDeniedException x -> "permission denied";
-            case FileSystemException x when x.getReason() != null -> x.getReason();
-            default -> e.getMessage();
-        };
     }
 
     private static Tensor read(String what, Path file) throws IOException {

@@ -3,6 +3,11 @@ package jgrad.examples.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
 /** Entry point of the {@code jgrad} command line. Each command is a class in this package. */
 @Command(name = "jgrad", mixinStandardHelpOptions = true, version = "jgrad 0.1.0",
         description = "A tensor and autodiff engine for Java, and the depth + mask loss comparison built on it.",
@@ -26,10 +31,21 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + ex.getMessage()));
+            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + describe(ex)));
             return 1;
         });
         return cl;
+    }
+
+    /** An error's message; Java's file-system exceptions carry only a path, so name their cause too. */
+    static String describe(Throwable e) {
+        return switch (e) {
+            case FileAlreadyExistsException x -> x.getFile() + " exists and is not a folder";
+            case NoSuchFileException x -> "no such file or folder: " + x.getFile();
+            case AccessDeniedException x -> "permission denied: " + x.getFile();
+            case FileSystemException x when x.getReason() != null -> x.getFile() + ": " + x.getReason();
+            default -> e.getMessage();
+        };
     }
 
     @Override
