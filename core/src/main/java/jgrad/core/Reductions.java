@@ -124,7 +124,8 @@ final class Reductions {
         long n = 1;
         for (int i = 0; i < red.length; i++) if (red[i]) n *= x.shape[i];
         Tensor centered = x.sub(x.mean(dims, true));
-        return centered.mul(centered).sum(dims, keepDim).div((float) (n - correction));
+        // torch divides by max(0, n − correction): +∞ (or NaN for 0/0) rather than a negative variance
+        return centered.mul(centered).sum(dims, keepDim).div((float) Math.max(0, n - correction));
     }
 
     /** Sums a broadcast gradient back down to the shape of the operand it came from. */

@@ -757,7 +757,10 @@ public final class Tensor {
     /** Variance over all elements with Bessel's correction (as torch.var). */
     public Tensor var() { return Reductions.var(this, allDims(), 1, false); }
 
-    /** Variance over dims; correction 1 is unbiased (torch default), 0 is the population variance. */
+    /**
+     * Variance over dims; correction 1 is unbiased (torch default), 0 is the population variance. The
+     * divisor is max(0, n − correction), as torch: a correction of n or more gives +∞ (NaN for constant input).
+     */
     public Tensor var(int[] dims, int correction, boolean keepDim) { return Reductions.var(this, dims, correction, keepDim); }
 
     int[] allDims() {

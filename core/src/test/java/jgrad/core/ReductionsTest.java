@@ -85,6 +85,17 @@ class ReductionsTest {
     }
 
     @Test
+    void varWithACorrectionAtOrAboveTheCountIsInfiniteNotNegative() {
+        // torch.var divides by max(0, n − correction): Σ(x − x̄)² = 2 for 1, 2, 3, so 2/0 = +∞
+        Tensor x = Tensor.of(new float[]{1, 2, 3}, 3);
+        assertEquals(Float.POSITIVE_INFINITY, x.var(new int[]{0}, 3, false).item());
+        assertEquals(Float.POSITIVE_INFINITY, x.var(new int[]{0}, 5, false).item());
+        assertEquals(1f, x.var(new int[]{0}, 1, false).item(), 1e-6);
+        // a single value with the default correction: 0/0
+        assertTrue(Float.isNaN(Tensor.of(new float[]{4}, 1).var().item()));
+    }
+
+    @Test
     void badDimsNameTheOp() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cube().sum(new int[]{3}, false));
         assertTrue(e.getMessage().startsWith("sum:") && e.getMessage().contains("rank 3"), e.getMessage());
