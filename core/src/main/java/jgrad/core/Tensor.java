@@ -120,7 +120,15 @@ public final class Tensor {
     /** start, start+step, ... while below end (above end for a negative step). */
     public static Tensor arange(float start, float end, float step) {
         if (step == 0 || !Float.isFinite(step)) throw new IllegalArgumentException("arange: step must be finite and non-zero, got " + step);
-        int n = (int) Math.max(0, Math.ceil((end - start) / (double) step));
+        if (!Float.isFinite(start) || !Float.isFinite(end)) {
+            throw new IllegalArgumentException("arange: start and end must be finite, got " + start + " and " + end);
+        }
+        double count = Math.max(0, Math.ceil((end - (double) start) / step));
+        if (count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("arange: [" + start + ", " + end + ") in steps of " + step + " has " + (long) count
+                    + " elements, more than 2^31-1");
+        }
+        int n = (int) count;
         Tensor t = zeros(n);
         for (int i = 0; i < n; i++) t.data[i] = (float) (start + (double) i * step);
         return t;
@@ -632,8 +640,7 @@ public final class Tensor {
 
     /** Inserts a size-1 dimension at dim (which may equal the rank). */
     public Tensor unsqueeze(int dim) {
-        int d = Shape.normalizeDim("unsqueeze", dim < 0 ? dim + 1 : dim, shape.length + 1);
-        if (dim < 0) d = dim + shape.length + 1;
+        int d = Shape.normalizeDim("unsqueeze", dim, shape.length + 1); // −1 appends, as torch
         int[] ns = new int[shape.length + 1], nst = new int[shape.length + 1];
         for (int i = 0, j = 0; i < ns.length; i++) {
             if (i == d) {

@@ -101,6 +101,24 @@ class ViewsTest {
         assertThrows(IllegalStateException.class, g::item);
     }
 
+    @Test
+    void unsqueezeAcceptsEveryNegativeDimAndRejectsTheRestByName() {
+        Tensor g = grid(); // rank 2: unsqueeze takes dims -3 … 2
+        assertArrayEquals(new int[]{1, 2, 3}, g.unsqueeze(-3).dims());
+        assertArrayEquals(new int[]{2, 1, 3}, g.unsqueeze(-2).dims());
+        assertMessage(() -> g.unsqueeze(-4), "unsqueeze -4", "unsqueeze:", "-4");
+        assertMessage(() -> g.unsqueeze(3), "unsqueeze 3", "unsqueeze:", "3");
+    }
+
+    @Test
+    void arangeRejectsNonFiniteBoundsAndOversizedRanges() {
+        assertMessage(() -> Tensor.arange(0, Float.NaN, 1), "arange NaN end", "arange:", "NaN");
+        assertMessage(() -> Tensor.arange(Float.NEGATIVE_INFINITY, 0, 1), "arange -inf start", "arange:", "Infinity");
+        // 1e10 elements do not fit an int-indexed tensor: a message, not a saturated count and an OutOfMemoryError
+        assertMessage(() -> Tensor.arange(0, 1e10f, 1), "arange 1e10", "arange:", "elements");
+        assertEquals(0, Tensor.arange(3, 3, 1).numel());
+    }
+
     private static void assertMessage(Runnable r, String what, String prefix, String fragment) {
         RuntimeException e = assertThrows(RuntimeException.class, r::run, what);
         assertTrue(e.getMessage().startsWith(prefix) && e.getMessage().contains(fragment), what + ": " + e.getMessage());
