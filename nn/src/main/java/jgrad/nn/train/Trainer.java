@@ -8,6 +8,7 @@ import jgrad.core.Tensor;
 import jgrad.nn.Module;
 import jgrad.nn.metrics.Metric;
 import jgrad.nn.optim.Optimizer;
+import jgrad.nn.optim.OptimizerState;
 import jgrad.nn.sched.LRScheduler;
 
 import java.io.IOException;
@@ -529,7 +530,8 @@ public final class Trainer {
     /**
      * Restores the model, optimizer, scheduler, generators, history and counters from a checkpoint
      * folder (e.g. {@code dir.resolve("last")}); the next {@link #fit} continues after its epoch.
-     * Everything is checked before the model changes.
+     * When any part does not fit this trainer (another optimizer or scheduler type, other shapes,
+     * missing entries), it throws and the model, optimizer, scheduler and counters stay as they were.
      */
     @SuppressWarnings("unchecked")
     public void resume(Path folder) throws IOException {
@@ -551,10 +553,34 @@ public final class Trainer {
                     + " a learning-rate scheduler, this trainer has " + (scheduler == null ? "none" : scheduler.name()));
         }
         if (c.optimizer() == null) throw new IllegalArgumentException("Trainer.resume: the checkpoint has no optimizer state");
+        for (String key : List.of("epoch", "rng_global")) {
+            if (!(s.get(key) instanceof Number)) {
+                throw new IllegalArgumentException("Trainer.resume: the checkpoint's " + Checkpoint.STATE + " has no number '" + key + "'");
+            }
+        }
+        for (int i = 0; i < rs.size(); i++) {
+            if (!(rs.get(i) instanceof Number)) throw new IllegalArgumentException("Trainer.resume: generator " + i + " has no saved state");
+        }
+        for (var e : savedModuleRngs.entrySet()) {
+            if (!(e.getValue() instanceof Number)) {
+                throw new IllegalArgumentException("Trainer.resume: the generator of module " + e.getKey() + " has no saved state");
+            }
+        }
         History h = History.fromJson(s.get("history"));
-        model.loadStateDict(c.model());
-        optimizer.loadStateDict(c.optimizer());
-        if (scheduler != null) scheduler.loadState((Map<String, Object>) sched);
+        // model, optimizer and scheduler each check their own part before changing anything; the
+        // later ones can still refuse after the earlier ones loaded, so put those back in that case
+        Map<String, Tensor> modelBefore = new LinkedHashMap<>();
+        model.stateDict().forEach((k, v) -> modelBefore.put(k, Tensor.of(v.toArray(), v.dims())));
+        OptimizerState optimizerBefore = optimizer.stateDict();
+        try {
+            model.loadStateDict(c.model());
+            optimizer.loadStateDict(c.optimizer());
+            if (scheduler != null) scheduler.loadState((Map<String, Object>) sched);
+        } catch (RuntimeException e) {
+            model.loadStateDict(modelBefore);
+            optimizer.loadStateDict(optimizerBefore);
+            throw e;
+        }
         Rng.global().setState(((Number) s.get("rng_global")).longValue());
         for (int i = 0; i < rngs.size(); i++) rngs.get(i).setState(((Number) rs.get(i)).longValue());
         own.forEach((k, r) -> r.setState(((Number) savedModuleRngs.get(k)).longValue()));

@@ -91,6 +91,39 @@ class TrainerTest {
     }
 
     @Test
+    void aResumeThatFailsOnTheOptimizerOrSchedulerLeavesModelAndOptimizerUnchanged() throws Exception {
+        Rng.manualSeed(3);
+        run(dir.resolve("s"), 0.1f).trainer.fit(Toy.loader(train, 8, true), null, 2); // SGD + StepLR
+
+        // an Adam trainer: the model fits the checkpoint, the optimizer does not
+        Toy.Affine m = new Toy.Affine(0.7f, 0.2);
+        jgrad.nn.optim.Adam adam = new jgrad.nn.optim.Adam(m.parameters(), 0.01);
+        Trainer t = Trainer.builder(m, adam, Toy.MSE).scheduler(new StepLR(adam, 2, 0.5)).quiet().build();
+        var e = assertThrows(IllegalArgumentException.class, () -> t.resume(dir.resolve("s/last")));
+        assertTrue(e.getMessage().contains("SGD"), e.getMessage());
+        assertEquals(0.7f, m.w.item(), 0f, "the model's weight must not be half-loaded");
+        assertEquals(0f, m.b.item(), 0f);
+        assertEquals(0, t.epochsDone());
+
+        // an SGD trainer with another scheduler: model and optimizer fit, the scheduler does not
+        Toy.Affine m2 = new Toy.Affine(0.7f, 0.2);
+        SGD sgd = new SGD(m2.parameters(), 0.03, 0.5);
+        Tensor g = Tensor.of(new float[]{1}, 1);
+        m2.w.setGrad(g);
+        sgd.step(); // momentum buffer 1, w = 0.7 − 0.03
+        float wBefore = m2.w.item();
+        Trainer t2 = Trainer.builder(m2, sgd, Toy.MSE).scheduler(new OneCycleLR(sgd, 0.1, 10)).quiet().build();
+        double lrBefore = sgd.lr(), momentumBefore = sgd.paramGroups().get(0).get("momentum");
+        var e2 = assertThrows(IllegalArgumentException.class, () -> t2.resume(dir.resolve("s/last")));
+        assertTrue(e2.getMessage().contains("StepLR"), e2.getMessage());
+        assertEquals(wBefore, m2.w.item(), 0f, "the model's weight must not be half-loaded");
+        assertEquals(lrBefore, sgd.lr(), 0.0, "the optimizer's rate must not change");
+        assertEquals(momentumBefore, sgd.paramGroups().get(0).get("momentum"), 0.0);
+        assertEquals(1, sgd.stepCount(m2.w), "the optimizer's state must not change");
+        assertEquals(1f, sgd.stateDict().tensors().get("state.0.momentum_buffer").item(), 0f);
+    }
+
+    @Test
     void resumeFromCheckpointContinuesExactlyAsAnUninterruptedRun() throws Exception {
         Rng.manualSeed(42);
         Run a = run(dir.resolve("a"), 0.1f);
