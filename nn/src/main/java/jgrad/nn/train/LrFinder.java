@@ -34,7 +34,7 @@ import java.util.Objects;
  * fewer than 3 points would remain, every point but the last is searched). If the curve never falls there, there is no suggestion (NaN).
  *
  * <p>The model's parameters and buffers, the optimizer's state and options (rates included), the
- * module's training flag and {@link Rng#global()} are restored afterwards, so the test leaves no
+ * module's training flag, {@link Rng#global()} and each Dropout layer's own generator are restored afterwards, so the test leaves no
  * trace on a later training run.
  */
 public final class LrFinder {
@@ -121,6 +121,10 @@ public final class LrFinder {
         OptimizerState optState = copy(optimizer.stateDict());
         boolean wasTraining = model.isTraining();
         long rngState = Rng.global().state();
+        Map<Rng, Long> layerRngs = new java.util.IdentityHashMap<>(); // each Dropout draws from its own generator
+        for (Module mod : model.namedModules().values()) {
+            if (mod instanceof jgrad.nn.Dropout d) layerRngs.putIfAbsent(d.rng(), d.rng().state());
+        }
 
         List<Double> lrs = new ArrayList<>(), raw = new ArrayList<>(), smooth = new ArrayList<>();
         String reason = "completed";
@@ -170,6 +174,7 @@ public final class LrFinder {
             optimizer.loadStateDict(optState);
             model.train(wasTraining);
             Rng.global().setState(rngState);
+            layerRngs.forEach(Rng::setState);
         }
         double[] lr = unbox(lrs), ls = unbox(raw), sm = unbox(smooth);
         int idx = steepest(lr, sm, skipStart, skipEnd);

@@ -111,6 +111,18 @@ class LrFinderTest {
     }
 
     @Test
+    void sweepRestoresTheDropoutLayersOwnGenerator() {
+        // the layer's masks come from its own generator, not Rng.global(): a sweep that advanced it
+        // would change every dropout mask of the training run that follows
+        Rng.manualSeed(4);
+        Toy.Affine m = new Toy.Affine(0.1f, 0.3);
+        SGD opt = new SGD(m.parameters(), 0.01);
+        long dropState = m.drop.rng().state();
+        new LrFinder(m, opt, Toy.MSE).range(1e-4, 1e-2, 5).run(Toy.loader(data, 8, false));
+        assertEquals(dropState, m.drop.rng().state(), "dropout generator restored");
+    }
+
+    @Test
     void steepestDescentRule() {
         double[] lr = {1e-4, 1e-3, 1e-2, 1e-1, 1};
         double[] s = {1.0, 0.9, 0.5, 0.45, 3.0};
