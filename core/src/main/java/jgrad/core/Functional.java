@@ -71,7 +71,7 @@ public final class Functional {
 
     /** How {@link #pad} fills the border. */
     public enum PadMode {
-        /** zeros (or the given constant) */
+        /** zeros (there is no other fill value) */
         CONSTANT,
         /** mirror without repeating the edge: a b c | b a */
         REFLECT,
