@@ -54,6 +54,7 @@ public final class LrFindCommand implements Callable<Integer> {
         c = c.with(options.overrides(), "command line");
         var device = Experiment.checkDevice(c.choice("device", "cpu", "cuda", "gpu"));
         PrintStream log = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);
+        Experiment.checkConfig(c, java.util.List.of(c.string("model")), true);
         var dc = CompareLosses.resolveData(c, cache, log);
         c = dc.config();
         ExperimentData data = ExperimentData.open(dc.dir(), c);

@@ -61,6 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
         Experiment.checkDevice(c.choice("device", "cpu", "cuda", "gpu"));
         if (runDir == null) runDir = Path.of("runs", "train-" + c.string("model"));
         PrintStream log = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);
+        Experiment.checkConfig(c, java.util.List.of(c.string("model")), true);
         var dc = CompareLosses.resolveData(c, cache, log);
         c = dc.config();
         ExperimentData data = ExperimentData.open(dc.dir(), c);

@@ -46,6 +46,7 @@ public final class CompareLosses {
         long t0 = System.nanoTime();
         Experiment.checkDevice(base.choice("device", "cpu", "cuda", "gpu"));
         List<Presets.Combo> combos = Presets.select(Presets.of(preset), only);
+        Experiment.checkConfig(base, combos.stream().map(Presets.Combo::model).distinct().toList(), false);
         DataChoice dc = resolveData(base, cacheRoot, log);
         Config cfg = dc.config();
         Path dataDir = dc.dir();

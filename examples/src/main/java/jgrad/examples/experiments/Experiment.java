@@ -8,6 +8,7 @@ import jgrad.examples.data.Sample;
 import jgrad.examples.models.JointModel;
 import jgrad.examples.models.ModelOptions;
 import jgrad.examples.models.Models;
+import jgrad.losses.Losses;
 import jgrad.nn.io.Json;
 import jgrad.nn.metrics.MaskedRmse;
 import jgrad.nn.metrics.MeanIoUB;
@@ -29,6 +30,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +74,45 @@ public final class Experiment {
             }
             default -> throw new IllegalArgumentException("device must be cpu or cuda, got '" + device + "'");
         };
+    }
+
+    /**
+     * Checks every key a run reads, before any work: the commands call this before a synthetic set
+     * is generated or a run folder is written, so a mistake costs neither minutes nor stray files.
+     * {@code models} are the models that will train on the configured size (the preset's, or the
+     * configured one); with {@code losses} the configured seg-loss and depth-loss must be registered
+     * (the depth loss only for models that predict depth).
+     */
+    public static void checkConfig(Config c, Collection<String> models, boolean losses) {
+        c.choice("device", "cpu", "cuda", "gpu");
+        c.choice("optimizer", "sgd", "adam", "adamw");
+        c.choice("scheduler", "none", "step", "plateau", "onecycle");
+        c.bool("augment");
+        boolean synthetic = c.string("data").isBlank();
+        int size = c.integer("size", synthetic ? 8 : 1);
+        c.integer("batch", 1);
+        c.integer("epochs", 1);
+        c.integer("width", 0);
+        c.integer("train", synthetic ? 1 : 0);
+        c.integer("val", synthetic ? 1 : 0);
+        c.integer("seed", 0);
+        c.integer("workers", 1);
+        c.integer("step-size", 1);
+        c.integer("patience", 0);
+        for (String k : List.of("lr", "momentum", "weight-decay", "max-lr", "gamma", "seg-weight", "depth-weight")) c.number(k);
+        double vf = c.number("val-fraction");
+        if (vf < 0 || vf > 1) throw new IllegalArgumentException("config: val-fraction must be in [0, 1], got " + vf);
+        for (String name : models) {
+            Models.Entry e = Models.entry(name);
+            if (size % e.sizeMultiple() != 0) {
+                throw new IllegalArgumentException("model " + e.name() + " needs an image size that is a multiple of " + e.sizeMultiple()
+                        + ", got --size " + size);
+            }
+            if (losses) {
+                Losses.get(c.string("seg-loss"));
+                if (!e.name().equals("masknet")) Losses.get(c.string("depth-loss"));
+            }
+        }
     }
 
     /** Builds the configured model (weights from the configured seed) and checks the image size. */

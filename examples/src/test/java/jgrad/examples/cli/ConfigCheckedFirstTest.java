@@ -1,0 +1,77 @@
+package jgrad.examples.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A configuration mistake is reported before any work: no synthetic set is generated into the
+ * cache and no run folder is started, so a bad option costs neither minutes nor stray files.
+ */
+class ConfigCheckedFirstTest {
+    @TempDir
+    Path tmp;
+
+    private void assertNothingWritten(CliRun r, String expected) {
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(expected), r.err());
+        assertFalse(Files.exists(tmp.resolve("cache")), "a synthetic set was generated before the error: " + r.out());
+        assertFalse(Files.exists(tmp.resolve("runs")), "a run folder was started before the error: " + r.out());
+        assertFalse(Files.exists(tmp.resolve("out")), "a run folder was started before the error: " + r.out());
+    }
+
+    private String[] compare(String... extra) {
+        String[] base = {"compare-losses", "--runs", tmp.resolve("runs").toString(), "--cache", tmp.resolve("cache").toString(),
+                "--train", "8", "--val", "4", "--no-progress"};
+        boolean sized = java.util.Arrays.asList(extra).contains("--size");
+        String[] all = java.util.Arrays.copyOf(base, base.length + extra.length + (sized ? 0 : 2));
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        if (!sized) {
+            all[all.length - 2] = "--size";
+            all[all.length - 1] = "16";
+        }
+        return all;
+    }
+
+    @Test
+    void compareLossesChecksEpochsBeforeGeneratingOrWriting() {
+        assertNothingWritten(CliRun.of(compare("--epochs", "0")), "epochs must be >= 1");
+    }
+
+    @Test
+    void compareLossesChecksBatchBeforeGenerating() {
+        assertNothingWritten(CliRun.of(compare("--batch", "0")), "batch must be >= 1");
+    }
+
+    @Test
+    void compareLossesChecksTheImageSizeOfEveryPresetModelBeforeGenerating() {
+        assertNothingWritten(CliRun.of(compare("--size", "24")), "multiple of 16");
+        // preset a trains DSResNet, which needs multiples of 32
+        assertNothingWritten(CliRun.of(compare("--preset", "a", "--size", "16")), "multiple of 32");
+    }
+
+    @Test
+    void compareLossesChecksOptimizerAndSchedulerNamesBeforeGenerating() {
+        assertNothingWritten(CliRun.of(compare("--optimizer", "rmsprop")), "optimizer must be one of");
+        assertNothingWritten(CliRun.of(compare("--scheduler", "cosine")), "scheduler must be one of");
+    }
+
+    @Test
+    void trainChecksLossNamesAndEpochsBeforeGenerating() {
+        String[] base = {"train", "--out", tmp.resolve("out").toString(), "--cache", tmp.resolve("cache").toString(), "--size", "16",
+                "--train", "8", "--val", "4", "--no-progress"};
+        String[] bad = java.util.Arrays.copyOf(base, base.length + 2);
+        bad[base.length] = "--seg-loss";
+        bad[base.length + 1] = "nothing";
+        assertNothingWritten(CliRun.of(bad), "unknown loss 'nothing'");
+        bad[base.length] = "--epochs";
+        bad[base.length + 1] = "0";
+        assertNothingWritten(CliRun.of(bad), "epochs must be >= 1");
+    }
+}
