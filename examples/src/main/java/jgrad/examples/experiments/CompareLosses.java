@@ -102,16 +102,20 @@ public final class CompareLosses {
     public record DataChoice(Config config, Path dir) {}
 
     /**
-     * The configured folder, or (when {@code data} is empty) the cached synthetic set with
-     * train + val images (rounded up to whole backgrounds of 10) and the validation fraction set
-     * so that the split gives about {@code val} validation images.
+     * The configured folder, or (when {@code data} is empty) the cached synthetic set. The split
+     * keeps backgrounds whole, so each part is rounded up to whole backgrounds on its own: train
+     * needs ⌈train/10⌉ backgrounds and val ⌈val/10⌉, the set holds both, and the validation fraction
+     * is set to val's share of the backgrounds, so that the grouped split gives each part at least
+     * the asked-for count (then cut to it) and never falls back to sharing a background.
      */
     public static DataChoice resolveData(Config base, Path cacheRoot, PrintStream log) throws IOException {
         if (!base.string("data").isBlank()) return new DataChoice(base, Path.of(base.string("data")));
+        int per = SyntheticData.PER_BACKGROUND;
         int train = base.integer("train", 1), val = base.integer("val", 1);
-        int count = (train + val + 9) / 10 * 10;
+        int trainBgs = (train + per - 1) / per, valBgs = (val + per - 1) / per;
+        int count = (trainBgs + valBgs) * per;
         Path dir = SyntheticData.ensure(cacheRoot, count, base.integer("size", 8), base.integer("seed", 0), log);
-        return new DataChoice(base.with("val-fraction", String.valueOf(val / (double) count)), dir);
+        return new DataChoice(base.with("val-fraction", String.valueOf(valBgs / (double) (trainBgs + valBgs))), dir);
     }
 
     static String jgradDuration(double s) {

@@ -18,6 +18,9 @@ import java.util.stream.Stream;
  * interrupted generation is redone rather than read half-written.
  */
 public final class SyntheticData {
+    /** Foreground variants per background; the split keeps a background's images together. */
+    public static final int PER_BACKGROUND = 10;
+
     private SyntheticData() {}
 
     public static Path folder(Path cacheRoot, int count, int size, long seed) {
@@ -40,7 +43,7 @@ public final class SyntheticData {
         }
         Files.createDirectories(dir);
         if (log != null) log.println("Generating a synthetic set of " + count + " images at " + size + "x" + size + " into " + dir + " ...");
-        var s = SceneGenerator.generate(SceneGenerator.Options.of(dir, Layout.B, count, size, seed), null);
+        var s = SceneGenerator.generate(SceneGenerator.Options.of(dir, Layout.B, count, size, seed).withPerBg(PER_BACKGROUND), null);
         if (log != null) {
             log.printf(Locale.ROOT, "  %d images over %d backgrounds in %.1f s, mean foreground %.1f%% of pixels%n",
                     s.images(), s.backgrounds(), s.seconds(), 100 * s.foregroundFraction());
