@@ -67,9 +67,9 @@ public final class TrainCommand implements Callable<Integer> {
         ExperimentData data = ExperimentData.open(dc.dir(), c);
         JointModel model = Experiment.buildModel(c);
         Objective obj = Experiment.objective(c, model);
-        log.printf(Locale.ROOT, "Model %s width %d (%,d parameters), loss %s, %d training / %d validation images at %dx%d from %s%n",
+        log.printf(Locale.ROOT, "Model %s width %d (%,d parameters), loss %s, %d training / %d validation images at %dx%d from %s (%s)%n",
                 model.modelName(), model.width(), model.parameterCount(), obj.formula(), data.trainCount(), data.valCount(),
-                data.size(), data.size(), dc.dir());
+                data.size(), data.size(), dc.dir(), data.splitDescription());
         Experiment.Result r = Experiment.run(model, obj, c, data, runDir, resumeFrom, log, !noProgress);
         String report = trainReport(r, c);
         Files.writeString(runDir.resolve("report.md"), report);

@@ -52,8 +52,9 @@ public final class CompareLosses {
         Path dataDir = dc.dir();
         ExperimentData data = ExperimentData.open(dataDir, cfg);
         if (log != null) {
-            log.printf(Locale.ROOT, "Data: %s, %d training and %d validation images at %dx%d (%s)%n", dataDir, data.trainCount(),
-                    data.valCount(), data.size(), data.size(), data.inMemory() ? "decoded once, kept in memory" : "streamed from disk");
+            log.printf(Locale.ROOT, "Data: %s, %d training and %d validation images at %dx%d (%s; %s)%n", dataDir, data.trainCount(),
+                    data.valCount(), data.size(), data.size(), data.splitDescription(),
+                    data.inMemory() ? "decoded once, kept in memory" : "streamed from disk");
         }
         Map<String, Map<String, Tensor>> initial = new LinkedHashMap<>();
         for (Presets.Combo c : combos) {

@@ -19,7 +19,8 @@ import java.util.NoSuchElementException;
 
 /**
  * The data of an experiment: a dataset folder, a disjoint train / validation split grouped by
- * background (no background in both parts), each part cut to the configured count, and
+ * background (no background in both parts; with fewer backgrounds than that needs, a split by
+ * image, see {@link #splitByBackground()}), each part cut to the configured count, and
  * {@link DataSource}s for the trainer with inputs {bg, fg_bg} and targets {depth, mask}.
  *
  * <p>When the decoded training and validation samples fit in {@value #IN_MEMORY_LIMIT_MB} MB they
@@ -37,9 +38,11 @@ public final class ExperimentData {
     private final long seed;
     private final boolean augment;
     private final int workers;
+    private final boolean byBackground;
     private Sample[] trainSamples, valSamples;
 
-    private ExperimentData(DepthMaskDataset dataset, int[] train, int[] val, int batch, long seed, boolean augment, int workers) {
+    private ExperimentData(DepthMaskDataset dataset, int[] train, int[] val, int batch, long seed, boolean augment, int workers,
+                           boolean byBackground) {
         this.dataset = dataset;
         this.train = train;
         this.val = val;
@@ -47,6 +50,7 @@ public final class ExperimentData {
         this.seed = seed;
         this.augment = augment;
         this.workers = workers;
+        this.byBackground = byBackground;
     }
 
     /** Opens the folder (layout detected) and splits it as the configuration says. */
@@ -57,8 +61,10 @@ public final class ExperimentData {
         if (ds.size() < 2) throw new IllegalArgumentException("data folder " + root + " holds " + ds.size() + " samples; at least 2 are needed");
         long seed = c.integer("seed", 0);
         Split split = Split.grouped(ds.index().backgroundGroups(), c.number("val-fraction"), seed);
+        boolean byBackground = true;
         if (split.train().length == 0 || split.validation().length == 0) {
             split = Split.of(ds.size(), c.number("val-fraction"), seed); // too few backgrounds to group
+            byBackground = false;
         }
         int[] tr = cut(split.train(), c.integer("train", 0), seed);
         int[] va = cut(split.validation(), c.integer("val", 0), seed + 1);
@@ -66,7 +72,7 @@ public final class ExperimentData {
             throw new IllegalArgumentException("the split of " + ds.size() + " samples left " + tr.length + " for training and "
                     + va.length + " for validation; use more data or another val-fraction");
         }
-        return new ExperimentData(ds, tr, va, c.integer("batch", 1), seed, c.bool("augment"), c.integer("workers", 1));
+        return new ExperimentData(ds, tr, va, c.integer("batch", 1), seed, c.bool("augment"), c.integer("workers", 1), byBackground);
     }
 
     /** The first {@code n} of a seeded shuffle of the indices, sorted (all when n is 0 or larger). */
@@ -87,6 +93,18 @@ public final class ExperimentData {
     public int trainCount() { return train.length; }
     public int valCount() { return val.length; }
     public int size() { return dataset.height(); }
+
+    /**
+     * Whether the split kept backgrounds whole (no background in both parts). False when the
+     * folder has too few backgrounds for that and the images were split one by one instead.
+     */
+    public boolean splitByBackground() { return byBackground; }
+
+    /** How the two parts relate, for logs and reports. */
+    public String splitDescription() {
+        return byBackground ? "disjoint, split by background"
+                : "disjoint images, but too few backgrounds to split by background: backgrounds appear in both parts";
+    }
 
     /** Whether both parts are small enough to keep decoded in memory (and no augmentation is asked for). */
     public boolean inMemory() {

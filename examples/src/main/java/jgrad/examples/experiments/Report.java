@@ -64,8 +64,8 @@ public final class Report {
         md.append(String.format(Locale.ROOT, "Wall time of the whole comparison: %.1f s on %d CPU cores (device %s).%n%n", o.seconds(),
                 Runtime.getRuntime().availableProcessors(), c.string("device")));
         md.append("## Setup\n\n");
-        md.append(String.format(Locale.ROOT, "- Data: `%s`, %d training and %d validation images (disjoint, split by background), %dx%d.%n",
-                dataDir, data.trainCount(), data.valCount(), data.size(), data.size()));
+        md.append(String.format(Locale.ROOT, "- Data: `%s`, %d training and %d validation images (%s), %dx%d.%n",
+                dataDir, data.trainCount(), data.valCount(), data.splitDescription(), data.size(), data.size()));
         Set<String> models = new LinkedHashSet<>();
         for (Presets.Combo k : o.combos()) models.add(k.model());
         md.append(String.format(Locale.ROOT, "- Model(s): %s at width %s; every combination of a model starts from the same initial weights (seed %s).%n",
@@ -84,7 +84,10 @@ public final class Report {
         md.append(synthetic
                 ? "- The images are synthetic rendered rooms with pasted objects and **exact** depth (1 = near), not photographs with DenseDepth pseudo-labels.\n"
                 : "- The data is the folder given with --data; the seeds used their own photographs with DenseDepth pseudo-labels.\n");
-        md.append("- Training and validation images are disjoint, and no background appears in both; seed B drew its test set from its training set.\n");
+        md.append(data.splitByBackground()
+                ? "- Training and validation images are disjoint, and no background appears in both; seed B drew its test set from its training set.\n"
+                : "- Training and validation images are disjoint, but the data has too few backgrounds to keep them apart, so backgrounds "
+                + "appear in both parts (seed B drew its test set from its training set).\n");
         md.append("- BerHu is the textbook loss on σ(logits) with c = 0.2·max|error|; seed B applied it to raw logits and multiplied by c, "
                 + "which explains its 0.2882 mRMSE row.\n");
         md.append(String.format(Locale.ROOT, "- The scale is %s: %dx%d images instead of 96x96, %d training images instead of %s, width %s, %s epochs%s.%n%n",
