@@ -43,12 +43,27 @@ public final class SyntheticData {
         }
         Files.createDirectories(dir);
         if (log != null) log.println("Generating a synthetic set of " + count + " images at " + size + "x" + size + " into " + dir + " ...");
-        var s = SceneGenerator.generate(SceneGenerator.Options.of(dir, Layout.B, count, size, seed).withPerBg(PER_BACKGROUND), null);
+        var s = SceneGenerator.generate(SceneGenerator.Options.of(dir, Layout.B, count, size, seed).withPerBg(PER_BACKGROUND),
+                log == null ? null : progress(log));
         if (log != null) {
             log.printf(Locale.ROOT, "  %d images over %d backgrounds in %.1f s, mean foreground %.1f%% of pixels%n",
                     s.images(), s.backgrounds(), s.seconds(), 100 * s.foregroundFraction());
         }
         Files.writeString(marker, params + "\n");
         return dir;
+    }
+
+    /** A line every 10 s and one at the end: images done of the total, time so far and the estimated time left. */
+    static SceneGenerator.Progress progress(PrintStream log) {
+        long start = System.nanoTime();
+        long[] last = {start};
+        return (done, total) -> {
+            long now = System.nanoTime();
+            if (done < total && now - last[0] < 10_000_000_000L) return;
+            last[0] = now;
+            double sec = (now - start) / 1e9;
+            log.printf(Locale.ROOT, "  %d/%d images, %.1f s%s%n", done, total, sec,
+                    done < total && done > 0 ? ", about " + CompareLosses.jgradDuration(sec / done * (total - done)) + " left" : "");
+        };
     }
 }
