@@ -68,8 +68,10 @@ public final class Report {
                 dataDir, data.trainCount(), data.valCount(), data.splitDescription(), data.size(), data.size()));
         Set<String> models = new LinkedHashSet<>();
         for (Presets.Combo k : o.combos()) models.add(k.model());
+        boolean published = c.integer("width", 0) == 0;
+        String width = published ? "published" : c.string("width");
         md.append(String.format(Locale.ROOT, "- Model(s): %s at width %s; every combination of a model starts from the same initial weights (seed %s).%n",
-                String.join(", ", models), c.string("width").equals("0") ? "published" : c.string("width"), c.string("seed")));
+                String.join(", ", models), width, c.string("seed")));
         md.append(String.format(Locale.ROOT, "- Optimizer %s (lr %s, weight decay %s), scheduler %s%s, batch %s, %s epochs, same data order for every combination.%n",
                 c.string("optimizer"), c.string("lr"), c.string("weight-decay"), c.string("scheduler"),
                 c.string("scheduler").equals("onecycle") ? " (max lr " + c.string("max-lr") + ", stepped per batch)" : "",
@@ -91,8 +93,8 @@ public final class Report {
         md.append("- BerHu is the textbook loss on σ(logits) with c = 0.2·max|error|; seed B applied it to raw logits and multiplied by c, "
                 + "which explains its 0.2882 mRMSE row.\n");
         md.append(String.format(Locale.ROOT, "- The scale is %s: %dx%d images instead of 96x96, %d training images instead of %s, width %s, %s epochs%s.%n%n",
-                data.size() >= 96 && data.trainCount() >= 17500 ? "the seeds' order of magnitude" : "much smaller",
-                data.size(), data.size(), data.trainCount(), b ? "17,500" : "280,000", c.string("width"), c.string("epochs"),
+                data.size() >= 96 && data.trainCount() >= (b ? 17_500 : 280_000) && published ? "the seeds' order of magnitude" : "much smaller",
+                data.size(), data.size(), data.trainCount(), b ? "17,500" : "280,000", width, c.string("epochs"),
                 b ? "; B trained each combination on a GPU" : "; A trained on a Tesla P100"));
 
         md.append("## Results (this run)\n\n").append(table(o)).append('\n');
