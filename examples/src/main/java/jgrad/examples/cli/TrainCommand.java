@@ -12,12 +12,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /** {@code jgrad train}: one training run from a configuration file and options, with checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -46,6 +51,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bars (epoch summaries are still printed).")
     boolean noProgress;
 
+    @Option(names = "--overwrite", description = "Start a new run in an OUT folder that already holds one, deleting its "
+            + "checkpoints (last/, best/) and grids first. Without it such a folder is refused (continue it with --resume).")
+    boolean overwrite;
+
     @Override
     public Integer call() throws Exception {
         Path resumeFrom = null, runDir = out;
@@ -60,8 +69,9 @@ public final class TrainCommand implements Callable<Integer> {
         c = c.with(options.overrides(), "command line");
         Experiment.checkDevice(c.choice("device", "cpu", "cuda", "gpu"));
         if (runDir == null) runDir = Path.of("runs", "train-" + c.string("model"));
-        PrintStream log = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);
         Experiment.checkConfig(c, java.util.List.of(c.string("model")), true);
+        if (resumeFrom == null) clearEarlierRun(runDir);
+        PrintStream log = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);
         var dc = CompareLosses.resolveData(c, cache, log);
         c = dc.config();
         ExperimentData data = ExperimentData.open(dc.dir(), c);
@@ -77,6 +87,28 @@ public final class TrainCommand implements Callable<Integer> {
         log.print(report);
         log.printf(Locale.ROOT, "%nWrote %s (checkpoints last/ and best/, history.csv, report.md, curves, grids)%n", runDir);
         return 0;
+    }
+
+    /**
+     * A new run must not silently replace an earlier run's checkpoints: a folder holding one is
+     * refused, or with --overwrite its checkpoints and grids are deleted first (so no stale epoch
+     * grid or best/ checkpoint of the earlier run is left beside the new one).
+     */
+    private void clearEarlierRun(Path dir) throws IOException {
+        List<Path> earlier = new ArrayList<>();
+        for (String sub : List.of("last", "best", "grids")) {
+            if (Files.exists(dir.resolve(sub))) earlier.add(dir.resolve(sub));
+        }
+        if (earlier.isEmpty()) return;
+        if (!overwrite) {
+            throw new IllegalArgumentException(dir + " already holds a training run; continue it with --resume " + dir
+                    + ", choose another --out, or pass --overwrite to replace it");
+        }
+        for (Path p : earlier) {
+            try (Stream<Path> s = Files.walk(p)) {
+                for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
+            }
+        }
     }
 
     /** A checkpoint folder: the given one if it holds state.json, else its last/. */
