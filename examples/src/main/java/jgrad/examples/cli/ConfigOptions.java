@@ -71,6 +71,10 @@ public final class ConfigOptions {
     @Option(names = "--device", description = "cpu or cuda (needs an NVIDIA GPU with its driver, cuBLAS and cuDNN 9).")
     String device;
 
+    @Option(names = "--on-error", paramLabel = "fail|skip", description = "A missing, unreadable, mismatched or unpaired sample "
+            + "file stops the run naming it (fail, the default) or is left out and counted (skip).")
+    String onError;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other configuration key, e.g. --set momentum=0.8 (repeatable).")
     Map<String, String> set;
 
@@ -96,6 +100,7 @@ public final class ConfigOptions {
         put(m, "augment", augment);
         put(m, "seed", seed);
         put(m, "device", device);
+        put(m, "on-error", onError);
         return m;
     }
 

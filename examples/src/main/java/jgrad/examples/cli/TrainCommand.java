@@ -80,8 +80,10 @@ public final class TrainCommand implements Callable<Integer> {
         log.printf(Locale.ROOT, "Model %s width %d (%,d parameters), loss %s, %d training / %d validation images at %dx%d from %s (%s)%n",
                 model.modelName(), model.width(), model.parameterCount(), obj.formula(), data.trainCount(), data.valCount(),
                 data.size(), data.size(), dc.dir(), data.splitDescription());
+        if (!data.skippedNote().isEmpty()) log.println(data.skippedNote());
         Experiment.Result r = Experiment.run(model, obj, c, data, runDir, resumeFrom, log, !noProgress);
         String report = trainReport(r, c);
+        if (!data.skippedNote().isEmpty()) report += "\n" + data.skippedNote() + "\n";
         Files.writeString(runDir.resolve("report.md"), report);
         log.println();
         log.print(report);

@@ -55,6 +55,7 @@ public final class CompareLosses {
             log.printf(Locale.ROOT, "Data: %s, %d training and %d validation images at %dx%d (%s; %s)%n", dataDir, data.trainCount(),
                     data.valCount(), data.size(), data.size(), data.splitDescription(),
                     data.inMemory() ? "decoded once, kept in memory" : "streamed from disk");
+            if (!data.skippedNote().isEmpty()) log.println("Data: " + data.skippedNote());
         }
         Map<String, Map<String, Tensor>> initial = new LinkedHashMap<>();
         for (Presets.Combo c : combos) {

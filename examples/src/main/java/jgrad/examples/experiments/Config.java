@@ -62,6 +62,7 @@ public final class Config {
         key("seed", "1", "seed for the weights, the split and the data order");
         key("device", "cpu", "cpu or cuda");
         key("workers", "2", "data loading threads when the data is streamed from disk");
+        key("on-error", "fail", "a missing, unreadable, mismatched or unpaired sample file: fail (stop, naming it) or skip (leave it out and count it)");
     }
 
     private static void key(String k, String def, String doc) {

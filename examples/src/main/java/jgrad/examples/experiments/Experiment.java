@@ -88,6 +88,7 @@ public final class Experiment {
         c.choice("optimizer", "sgd", "adam", "adamw");
         c.choice("scheduler", "none", "step", "plateau", "onecycle");
         c.bool("augment");
+        c.choice("on-error", "fail", "skip");
         boolean synthetic = c.string("data").isBlank();
         int size = c.integer("size", synthetic ? 8 : 1);
         c.integer("batch", 1);

@@ -3,6 +3,7 @@ package jgrad.examples.experiments;
 import jgrad.core.Rng;
 import jgrad.core.Tensor;
 import jgrad.examples.data.Augment;
+import jgrad.examples.data.DataException;
 import jgrad.examples.data.DataLoader;
 import jgrad.examples.data.DepthMaskDataset;
 import jgrad.examples.data.OnError;
@@ -13,8 +14,10 @@ import jgrad.nn.train.DataSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
@@ -33,16 +36,20 @@ public final class ExperimentData {
     static final long IN_MEMORY_LIMIT_MB = 1024;
 
     private final DepthMaskDataset dataset;
-    private final int[] train, val;
     private final int batch;
     private final long seed;
     private final boolean augment;
     private final int workers;
     private final boolean byBackground;
+    private final OnError onError;
+    /** Samples left out with on-error = skip: the index's, then those that failed to decode. */
+    private final List<String> skipped;
+    private final List<DataLoader> loaders = new ArrayList<>();
+    private int[] train, val;
     private Sample[] trainSamples, valSamples;
 
     private ExperimentData(DepthMaskDataset dataset, int[] train, int[] val, int batch, long seed, boolean augment, int workers,
-                           boolean byBackground) {
+                           boolean byBackground, OnError onError) {
         this.dataset = dataset;
         this.train = train;
         this.val = val;
@@ -51,13 +58,16 @@ public final class ExperimentData {
         this.augment = augment;
         this.workers = workers;
         this.byBackground = byBackground;
+        this.onError = onError;
+        this.skipped = new ArrayList<>(dataset.index().skipped());
     }
 
     /** Opens the folder (layout detected) and splits it as the configuration says. */
     public static ExperimentData open(Path root, Config c) {
         if (!Files.isDirectory(root)) throw new IllegalArgumentException("data folder " + root + " does not exist");
         int size = c.integer("size", 1);
-        DepthMaskDataset ds = DepthMaskDataset.open(root, OnError.FAIL, size);
+        OnError onError = c.choice("on-error", "fail", "skip").equals("skip") ? OnError.SKIP : OnError.FAIL;
+        DepthMaskDataset ds = DepthMaskDataset.open(root, onError, size);
         if (ds.size() < 2) throw new IllegalArgumentException("data folder " + root + " holds " + ds.size() + " samples; at least 2 are needed");
         long seed = c.integer("seed", 0);
         Split split = Split.grouped(ds.index().backgroundGroups(), c.number("val-fraction"), seed);
@@ -72,7 +82,10 @@ public final class ExperimentData {
             throw new IllegalArgumentException("the split of " + ds.size() + " samples left " + tr.length + " for training and "
                     + va.length + " for validation; use more data or another val-fraction");
         }
-        return new ExperimentData(ds, tr, va, c.integer("batch", 1), seed, c.bool("augment"), c.integer("workers", 1), byBackground);
+        ExperimentData d = new ExperimentData(ds, tr, va, c.integer("batch", 1), seed, c.bool("augment"), c.integer("workers", 1),
+                byBackground, onError);
+        if (onError == OnError.SKIP && d.inMemory()) d.decode(); // the counts then leave out what does not decode
+        return d;
     }
 
     /** The first {@code n} of a seeded shuffle of the indices, sorted (all when n is 0 or larger). */
@@ -112,14 +125,51 @@ public final class ExperimentData {
         return !augment && bytes <= IN_MEMORY_LIMIT_MB << 20;
     }
 
+    /**
+     * Samples left out so far with on-error = skip, each naming its file: those the index dropped,
+     * those that did not decode (all known after opening when the data is kept in memory; when it
+     * is streamed, those met so far).
+     */
+    public List<String> skipped() {
+        List<String> out = new ArrayList<>(skipped);
+        synchronized (loaders) {
+            for (DataLoader l : loaders) out.addAll(l.skippedMessages());
+        }
+        return out;
+    }
+
+    /** "" when nothing was skipped, else how many samples were left out and the first reason. */
+    public String skippedNote() {
+        List<String> s = skipped();
+        return s.isEmpty() ? "" : s.size() + (s.size() == 1 ? " sample" : " samples") + " skipped (on-error = skip), the first: " + s.get(0);
+    }
+
     private void decode() {
         if (trainSamples != null) return;
-        trainSamples = new Sample[train.length];
-        valSamples = new Sample[val.length];
+        Sample[] tr = new Sample[train.length], va = new Sample[val.length];
+        String[] failed = new String[train.length + val.length];
         java.util.stream.IntStream.range(0, train.length + val.length).parallel().forEach(k -> {
-            if (k < train.length) trainSamples[k] = dataset.load(train[k], null);
-            else valSamples[k - train.length] = dataset.load(val[k - train.length], null);
+            int i = k < train.length ? train[k] : val[k - train.length];
+            Sample s;
+            try {
+                s = dataset.load(i, null);
+            } catch (DataException e) {
+                if (onError == OnError.FAIL) throw e;
+                failed[k] = e.getMessage();
+                return;
+            }
+            if (k < train.length) tr[k] = s;
+            else va[k - train.length] = s;
         });
+        for (String f : failed) if (f != null) skipped.add(f);
+        trainSamples = Arrays.stream(tr).filter(java.util.Objects::nonNull).toArray(Sample[]::new);
+        valSamples = Arrays.stream(va).filter(java.util.Objects::nonNull).toArray(Sample[]::new);
+        train = Arrays.stream(trainSamples).mapToInt(Sample::index).toArray();
+        val = Arrays.stream(valSamples).mapToInt(Sample::index).toArray();
+        if (train.length == 0 || val.length == 0) {
+            throw new IllegalArgumentException("after leaving out " + skipped.size() + " samples that could not be read, " + train.length
+                    + " remain for training and " + val.length + " for validation");
+        }
     }
 
     /** Training batches; epoch e (1-based) is shuffled by its own seed, so a resumed run sees the same order. */
@@ -130,8 +180,8 @@ public final class ExperimentData {
             return new ArraySource(trainSamples, batch, true, seed, epoch);
         }
         DataLoader.Options o = new DataLoader.Options(batch, true, false, augment ? Augment.standard() : null, seed, workers,
-                2 * workers, OnError.FAIL);
-        return streaming(new DataLoader(dataset, train, o), epoch);
+                2 * workers, onError);
+        return streaming(loader(train, o), epoch);
     }
 
     public DataSource valSource() {
@@ -139,8 +189,16 @@ public final class ExperimentData {
             decode();
             return new ArraySource(valSamples, batch, false, seed, new int[]{0});
         }
-        DataLoader.Options o = DataLoader.Options.validation(batch).withWorkers(workers, 2 * workers);
-        return streaming(new DataLoader(dataset, val, o), new int[]{0});
+        DataLoader.Options o = DataLoader.Options.validation(batch).withWorkers(workers, 2 * workers).withOnError(onError);
+        return streaming(loader(val, o), new int[]{0});
+    }
+
+    private DataLoader loader(int[] indices, DataLoader.Options o) {
+        DataLoader l = new DataLoader(dataset, indices, o);
+        synchronized (loaders) {
+            loaders.add(l);
+        }
+        return l;
     }
 
     /** {@code n} validation samples spread evenly over the validation set (for prediction grids). */

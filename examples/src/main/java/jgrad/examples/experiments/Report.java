@@ -66,6 +66,7 @@ public final class Report {
         md.append("## Setup\n\n");
         md.append(String.format(Locale.ROOT, "- Data: `%s`, %d training and %d validation images (%s), %dx%d.%n",
                 dataDir, data.trainCount(), data.valCount(), data.splitDescription(), data.size(), data.size()));
+        if (!data.skippedNote().isEmpty()) md.append("- ").append(data.skippedNote()).append('\n');
         Set<String> models = new LinkedHashSet<>();
         for (Presets.Combo k : o.combos()) models.add(k.model());
         boolean published = c.integer("width", 0) == 0;
