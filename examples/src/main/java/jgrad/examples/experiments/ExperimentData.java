@@ -29,7 +29,7 @@ import java.util.NoSuchElementException;
  * <p>When the decoded training and validation samples fit in {@value #IN_MEMORY_LIMIT_MB} MB they
  * are decoded once and kept as float arrays ({@link #inMemory}), so that the nine runs of a loss
  * comparison decode nothing again; a training epoch then visits the samples in a Fisher–Yates order
- * from {@code Rng(seed + epoch)}. Larger sets are streamed from disk through {@link DataLoader}
+ * from {@code Rng(seed·1000003 + epoch)}. Larger sets are streamed from disk through {@link DataLoader}
  * with its prefetching workers. Photometric augmentation is only available when streaming.
  */
 public final class ExperimentData {
