@@ -368,8 +368,10 @@ public abstract class Module {
     }
 
     /**
-     * Loads a safetensors file written by {@link #save} (or by PyTorch's safetensors), strictly:
-     * the file is read and checked in full, then checked against this module, before any value changes.
+     * Loads a safetensors file written by {@link #save} (or by PyTorch's safetensors; its F64 and
+     * integer tensors, such as BatchNorm's int64 {@code num_batches_tracked}, are read as float32),
+     * strictly: the file is read and checked in full, then checked against this module, before any
+     * value changes.
      */
     public void load(Path file) throws IOException {
         loadStateDict(SafeTensors.read(file), true);

@@ -28,10 +28,13 @@ import java.util.Objects;
  * back to back, so together they fill the data section exactly. The header is padded with spaces
  * to a multiple of 8 bytes (as the reference writer does) so the data is aligned.
  *
- * <p>Writing a file goes through {@link AtomicFile}: a failed write keeps the previous file.
- * Reading checks everything (header length within the file, valid JSON, dtype F32, shapes,
- * offsets inside the data and matching the shape, no gaps or overlaps) before returning, and
- * fails with a message naming the file and the problem; it never returns part of a file.
+ * <p>Writing a file goes through {@link AtomicFile}: a failed write keeps the previous file, and
+ * every tensor is written as F32. Reading accepts F32, F64, I64 and I32 tensors and converts them
+ * to float32 (PyTorch state dicts hold int64 buffers, e.g. BatchNorm's {@code num_batches_tracked};
+ * integers beyond 2^24 and doubles are rounded), and rejects other dtypes by name. It checks
+ * everything (header length within the file, valid JSON, dtypes, shapes, offsets inside the data
+ * and matching the shape, no gaps or overlaps) before returning, and fails with a message naming
+ * the file and the problem; it never returns part of a file.
  */
 public final class SafeTensors {
     /** Tensors in file order and the optional string metadata. */
@@ -153,9 +156,16 @@ public final class SafeTensors {
                 continue;
             }
             if (!(e.getValue() instanceof Map<?, ?> info)) throw corrupt(source, "entry '" + name + "' is not an object");
-            Object dtype = info.get("dtype");
-            if (!"F32".equals(dtype)) {
-                throw corrupt(source, "tensor '" + name + "' has dtype " + dtype + "; only F32 is supported");
+            if (!(info.get("dtype") instanceof String dtype)) throw corrupt(source, "tensor '" + name + "' has no dtype string");
+            int elementBytes = switch (dtype) {
+                case "F32", "I32" -> 4;
+                case "F64", "I64" -> 8;
+                default -> 0;
+            };
+            if (elementBytes == 0) {
+                throw new IllegalArgumentException("safetensors " + source + ": tensor '" + name + "' has dtype " + dtype
+                        + ", which jgrad does not read (it reads F32, F64, I64 and I32, as float32); convert the tensors"
+                        + " before saving, e.g. {k: v.float() for k, v in state_dict.items()}");
             }
             int[] shape = ints(info.get("shape"), source, name, "shape");
             long[] off = longs(info.get("data_offsets"), source, name);
@@ -169,14 +179,19 @@ public final class SafeTensors {
                 throw corrupt(source, "tensor '" + name + "' has data_offsets " + Arrays.toString(off)
                         + " outside the data section of " + dataSize + " bytes (truncated file?)");
             }
-            if (off[1] - off[0] != numel * 4) {
-                throw corrupt(source, "tensor '" + name + "' of shape " + Arrays.toString(shape) + " needs " + numel * 4
+            if (off[1] - off[0] != numel * elementBytes) {
+                throw corrupt(source, "tensor '" + name + "' of shape " + Arrays.toString(shape) + " needs " + numel * elementBytes
                         + " bytes but data_offsets " + Arrays.toString(off) + " span " + (off[1] - off[0]));
             }
             ranges.add(new long[]{off[0], off[1]});
             float[] v = new float[(int) numel];
             data.position(dataStart + (int) off[0]);
-            data.asFloatBuffer().get(v);
+            switch (dtype) {
+                case "F32" -> data.asFloatBuffer().get(v);
+                case "F64" -> { var b = data.asDoubleBuffer(); for (int i = 0; i < v.length; i++) v[i] = (float) b.get(i); }
+                case "I64" -> { var b = data.asLongBuffer(); for (int i = 0; i < v.length; i++) v[i] = (float) b.get(i); }
+                default -> { var b = data.asIntBuffer(); for (int i = 0; i < v.length; i++) v[i] = (float) b.get(i); }
+            }
             out.put(name, Tensor.wrap(v, shape));
         }
         ranges.sort((a, b) -> Long.compare(a[0], b[0]));
