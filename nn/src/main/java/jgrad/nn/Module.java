@@ -32,6 +32,9 @@ import java.util.Objects;
  * around {@code forward} (the model summary is built from them). {@code forward} is protected so
  * that code outside a module's own class cannot skip the hooks by accident.
  *
+ * Import this class by name ({@code import jgrad.nn.Module;}): with only {@code import jgrad.nn.*},
+ * the name is ambiguous with {@code java.lang.Module} and does not compile.
+ *
  * <pre>
  *   class Net extends Module {
  *       final Conv2d conv = registerModule("conv", new Conv2d(3, 8, 3, 1, 1));
