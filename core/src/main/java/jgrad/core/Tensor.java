@@ -755,10 +755,16 @@ public final class Tensor {
 
     public Tensor max() { return Reductions.extreme(this, allDims(), false, true); }
 
+    /**
+     * Largest values over dims, as {@code torch.amax}: the values only, no indices, and tied maxima
+     * share the gradient equally ({@code torch.max(x, dim)} returns indices and sends the whole
+     * gradient to one of them).
+     */
     public Tensor max(int[] dims, boolean keepDim) { return Reductions.extreme(this, dims, keepDim, true); }
 
     public Tensor min() { return Reductions.extreme(this, allDims(), false, false); }
 
+    /** Smallest values over dims, as {@code torch.amin}: see {@link #max(int[], boolean)}. */
     public Tensor min(int[] dims, boolean keepDim) { return Reductions.extreme(this, dims, keepDim, false); }
 
     /** Variance over all elements with Bessel's correction (as torch.var). */
