@@ -13,7 +13,9 @@
 #   gpu_*.json      one per PyTorch peer script (bench/gpu_*.py), if python3 has CUDA torch
 #   summary.txt     device, test counts, skip reasons, failures, benchmark counts, exit status
 # Exit status: 0 all passed; 1 a test failed; 2 the bundle could not run its tests;
-#   3 a GPU is present but tests tagged cuda were skipped (JGRAD_ALLOW_GPU_SKIPS=1 turns this off).
+#   3 tests tagged cuda were skipped, so the run checked nothing on a GPU (no GPU found, or CUDA,
+#     cuBLAS, cuDNN or the kernels missing; summary.txt names the reason). JGRAD_ALLOW_GPU_SKIPS=1
+#     turns this off, e.g. to try the bundle on a machine without a GPU.
 #
 # Environment (defaults in brackets):
 #   JGRAD_GPU_BUDGET_S [540]  wall-clock budget of the whole run; later stages get what is left
@@ -273,8 +275,13 @@ for r in "${runs[@]}"; do
 done
 num() { local n; n=$(count "$1" "$2"); echo "${n:-0}"; }
 gpu_skips=$(( $(num gpu 'tests aborted') + $(num gpu 'containers aborted') ))
-if [ $status -eq 0 ] && [ $gpu_present -eq 1 ] && [ "$gpu_skips" -gt 0 ] && [ "${JGRAD_ALLOW_GPU_SKIPS:-0}" != 1 ]; then
-  problems+=("a GPU is present but $gpu_skips cuda tests or classes were skipped"); status=3
+if [ $status -eq 0 ] && [ "$gpu_skips" -gt 0 ] && [ "${JGRAD_ALLOW_GPU_SKIPS:-0}" != 1 ]; then
+  if [ $gpu_present -eq 1 ]; then
+    problems+=("a GPU is present but $gpu_skips cuda tests or classes were skipped")
+  else
+    problems+=("no GPU found: $gpu_skips cuda tests or classes were skipped, nothing was checked on a GPU")
+  fi
+  status=3
 fi
 # Failed tests with their messages (from the launcher's "Failures" list) and skip reasons with
 # how many tests or classes each skipped (from the tree's [A] marks).
