@@ -189,4 +189,19 @@ class DeviceAllocatorTest {
         assertEquals(0, a.stats().allocatedBytes());
         assertEquals(10_000, a.stats().frees());
     }
+
+    @Test
+    void settlingHandsBackUnreachableBuffersBeforeStatisticsAreCompared() {
+        DeviceAllocator a = new DeviceAllocator(new FakeMemory(1L << 30), 0);
+        CudaBuffer kept = a.allocate(4096);
+        leakUnreachable(a, 50);
+        GpuTestSupport.settleUnreachableBuffers(a);
+        assertEquals(1, a.openBuffers(), "only the buffer still referenced stays open");
+        assertEquals(4096, a.stats().allocatedBytes());
+        kept.close();
+    }
+
+    private static void leakUnreachable(DeviceAllocator a, int count) {
+        for (int i = 0; i < count; i++) a.allocate(512);
+    }
 }
