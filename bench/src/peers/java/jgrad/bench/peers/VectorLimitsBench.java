@@ -23,7 +23,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code fmaPeak}: each thread runs 12 independent chains of {@code acc = acc·a + b} on
  *       preferred-width float vectors, {@link #FMA_STEPS} steps each: 2 FLOPs per lane per FMA,
  *       {@link #fmaFlops()} FLOPs per call in total. 12 chains hide the FMA latency (4 cycles)
- *       across two FMA ports. GFLOP/s = fmaFlops / time.</li>
+ *       across two FMA ports. GFLOP/s = fmaFlops / time. On the 2-core Zen 5 development machine
+ *       this loop reached 224 GFLOP/s on two threads, about half the ~488 GFLOP/s that a C loop
+ *       of the same shape reaches there, and below jgrad's own one-thread SGEMM (210 GFLOP/s): treat
+ *       it as a lower bound of the FMA peak, not as the peak.</li>
  *   <li>{@code copyBandwidth}: c[i] = a[i] + b[i] over 2^24 floats (64 MiB per array, far past the
  *       caches), split across the threads: "read 2, write 1", 12 bytes per element counted
  *       ({@link #COPY_BYTES} per call). GB/s = COPY_BYTES / time.</li>
