@@ -16,6 +16,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import sys
 
 TARGETS = {"conv": 0.5, "loss": 1.0, "model": 0.5}
@@ -60,6 +61,16 @@ def dsresnet_flops(size=96, b=16, n=8):
 MODEL_FLOPS = {"masknet": masknet_flops(), "dsresnet": dsresnet_flops()}
 
 
+def run_date(path):
+    """The run's start as stamped in the file name by run-peers.sh; a checked-out file's modification
+    time is the checkout's, so it is only the fallback."""
+    m = re.search(r"(\d{8}T\d{4}Z)", os.path.basename(path))
+    if m:
+        t = datetime.datetime.strptime(m.group(1), "%Y%m%dT%H%MZ")
+        return t.strftime("%Y-%m-%d %H:%M UTC") + " (start)"
+    return datetime.datetime.fromtimestamp(os.path.getmtime(path), datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def load(path):
     with open(path) as f:
         rows = json.load(f)
@@ -85,15 +96,15 @@ def main(argv=None):
     ap.add_argument("json")
     ap.add_argument("--machine", default="unknown machine")
     ap.add_argument("--command", default="bench/run-peers.sh")
-    ap.add_argument("--date", default=None, help="default: the JSON file's modification time (UTC)")
+    ap.add_argument("--date", default=None, help="default: the run's start from the file name (peers-YYYYmmddTHHMMZ), "
+                                                 "else the JSON file's modification time (UTC)")
     ap.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)), help="jgrad/libtorch threads")
     ap.add_argument("--lanes", type=int, default=16, help="float lanes of SPECIES_PREFERRED (16 = 512-bit)")
     ap.add_argument("--missed-out", help="write the jgrad benchmarks that miss their target here, one a line: "
                                          "'<class>.jgrad [param=value]', for profiling")
     args = ap.parse_args(argv)
     res = load(args.json)
-    date = args.date or datetime.datetime.fromtimestamp(os.path.getmtime(args.json), datetime.timezone.utc).strftime(
-        "%Y-%m-%d %H:%M UTC")
+    date = args.date or run_date(args.json)
 
     def get(cls, method, **params):
         return res.get((cls, method, tuple(sorted(params.items()))))
