@@ -20,7 +20,14 @@ for b in "$@"; do
   benches+=("$b")
 done
 [ ${#benches[@]} -gt 0 ] || benches=('\.ConvBench\.' '\.GemmBench\.' '\.LossBench\.')
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), JDK $("$JAVA" -version 2>&1 | head -n1)"
+log="${out%.json}.log"
+# the machine, the options and the load from other processes go into the log with the results
+{
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), JDK $("$JAVA" -version 2>&1 | head -n1)"
+  echo "command: bench/run-cpu.sh $* (JMH options: ${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 2s})"
+  echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$log"
 "$JAVA" --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar "${benches[@]}" \
-  ${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 2s} -rf json -rff "$out" | tee "${out%.json}.log"
+  ${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 2s} -rf json -rff "$out" | tee -a "$log"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"
 echo "results: $out"

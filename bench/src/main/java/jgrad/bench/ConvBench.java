@@ -3,6 +3,7 @@ package jgrad.bench;
 import jgrad.core.Functional;
 import jgrad.core.Rng;
 import jgrad.core.Tensor;
+import jgrad.core.cpu.Parallel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -54,6 +55,7 @@ public class ConvBench {
         x = Tensor.randn(rng, N, C, H, W).requiresGrad(true);
         w = Tensor.randn(rng, O, C, K, K).mul(0.06f).detach().requiresGrad(true);
         gradOut = Tensor.randn(rng, N, O, H, W);
+        System.out.println("ConvBench: " + Parallel.THREADS + " jgrad threads, " + STEP_FLOPS / 1e9 + " GFLOP per step");
     }
 
     @Benchmark

@@ -1,6 +1,7 @@
 package jgrad.bench;
 
 import jgrad.core.Rng;
+import jgrad.core.cpu.Parallel;
 import jgrad.losses.Loss;
 import jgrad.losses.Losses;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -96,6 +97,8 @@ public class LossBench {
         List<String> missing = new ArrayList<>(Losses.names());
         missing.removeAll(listed);
         if (!missing.isEmpty()) System.out.println("LossBench: registered but not in @Param (run with -p loss=...): " + missing);
+        System.out.println("LossBench: " + loss + " at " + shape + ", " + Parallel.THREADS + " jgrad threads, "
+                + fn.bytesPerElement() + " B/element counted");
     }
 
     private static String[] paramValues() {
