@@ -67,7 +67,11 @@ if [ ! -s "$out.json" ]; then
   exit 1
 fi
 
-python3 bench/peers_table.py "$out.json" --machine "$machine" --command "$cmd" --threads "$threads" \
+# the FLOPs of VectorLimitsBench.fmaPeak depend on the vector width it ran with (printed in the log)
+bits=$(sed -n 's/.*limits: [0-9]* threads, \([0-9]*\)-bit vectors.*/\1/p' "$out.log" | head -n 1)
+lanes=()
+[ -n "$bits" ] && lanes=(--lanes $((bits / 32)))
+python3 bench/peers_table.py "$out.json" --machine "$machine" --command "$cmd" --threads "$threads" "${lanes[@]}" \
   --missed-out "$out.missed" | tee "$out.md"
 
 if [ "$profile" = 1 ] && [ -s "$out.missed" ]; then
