@@ -44,10 +44,24 @@ public final class GradCheck {
     }
 
     /**
+     * The two gradients of one check, per input that requires a gradient (null for the others),
+     * each in the input's row-major order: {@code numeric} by central differences with L in
+     * double, {@code analytic} from {@code backward}. Tests that probe how tight a check is compare
+     * them (or deliberately wrong variants of {@code analytic}) with {@link #compare}.
+     */
+    public record Gradients(double[][] numeric, float[][] analytic) {}
+
+    /**
      * Compares analytic and numeric gradients of f for every input with requiresGrad set. The
      * inputs must be leaf tensors; they are perturbed in place and restored.
      */
     public static Result check(Function<Tensor[], Tensor> f, double eps, double atol, double rtol, Tensor... inputs) {
+        Gradients g = gradients(f, eps, inputs);
+        return compare(g.numeric(), g.analytic(), atol, rtol, inputs);
+    }
+
+    /** Both gradients of f (see {@link Gradients}); the inputs must be leaf tensors, perturbed in place and restored. */
+    public static Gradients gradients(Function<Tensor[], Tensor> f, double eps, Tensor... inputs) {
         for (int i = 0; i < inputs.length; i++) {
             if (!inputs[i].isLeaf()) throw new IllegalArgumentException("GradCheck: input " + i + " is not a leaf tensor");
             inputs[i].zeroGrad();
@@ -59,17 +73,15 @@ public final class GradCheck {
         if (!out.requiresGrad()) throw new IllegalArgumentException("GradCheck: the output does not depend on any input that requires grad");
         out.backward(w);
 
-        double worstErr = 0;
-        String worst = null;
-        boolean passed = true;
-        int checked = 0;
+        double[][] numeric = new double[inputs.length][];
+        float[][] analytic = new float[inputs.length][];
         for (int k = 0; k < inputs.length; k++) {
             Tensor in = inputs[k];
             if (!in.requiresGrad()) continue;
-            Tensor analytic = in.grad() == null ? Tensor.zeros(in.dims()) : in.grad();
-            float[] ana = analytic.toArray();
+            analytic[k] = in.grad() == null ? new float[in.numel()] : in.grad().toArray();
+            double[] num = numeric[k] = new double[in.numel()];
             int[] idx = new int[in.rank()];
-            for (int e = 0; e < in.numel(); e++) {
+            for (int e = 0; e < num.length; e++) {
                 int p = in.offset;
                 for (int d = 0; d < idx.length; d++) p += idx[d] * in.strides[d];
                 float orig = in.data[p];
@@ -80,21 +92,50 @@ public final class GradCheck {
                 in.data[p] = orig;
                 // the step actually taken in float32
                 double h = ((double) (float) (orig + eps) - (double) (float) (orig - eps));
-                double num = (plus - minus) / h;
-                double err = Math.abs(num - ana[e]);
-                if (!(err <= atol + rtol * Math.abs(num))) passed = false;
-                if (err > worstErr || Double.isNaN(err)) {
-                    worstErr = err;
-                    worst = "input " + k + " index " + Arrays.toString(idx) + ": analytic " + ana[e] + ", numeric " + num;
-                }
-                checked++;
+                num[e] = (plus - minus) / h;
                 for (int d = idx.length - 1; d >= 0; d--) {
                     if (++idx[d] < in.shape[d]) break;
                     idx[d] = 0;
                 }
             }
         }
+        return new Gradients(numeric, analytic);
+    }
+
+    /**
+     * Element by element, |numeric − analytic| ≤ atol + rtol·|numeric| for every input that has
+     * both (inputs only name the elements in the report).
+     */
+    public static Result compare(double[][] numeric, float[][] analytic, double atol, double rtol, Tensor... inputs) {
+        double worstErr = 0;
+        String worst = null;
+        boolean passed = true;
+        int checked = 0;
+        for (int k = 0; k < numeric.length; k++) {
+            if (numeric[k] == null || analytic[k] == null) continue;
+            int[] shape = k < inputs.length ? inputs[k].dims() : new int[]{numeric[k].length};
+            for (int e = 0; e < numeric[k].length; e++) {
+                double num = numeric[k][e];
+                double err = Math.abs(num - analytic[k][e]);
+                if (!(err <= atol + rtol * Math.abs(num))) passed = false;
+                if (err > worstErr || Double.isNaN(err)) {
+                    worstErr = err;
+                    worst = "input " + k + " index " + Arrays.toString(unravel(e, shape)) + ": analytic " + analytic[k][e] + ", numeric " + num;
+                }
+                checked++;
+            }
+        }
         return new Result(passed, worstErr, worst, checked);
+    }
+
+    private static int[] unravel(int flat, int[] shape) {
+        int[] idx = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] == 0) continue;
+            idx[d] = flat % shape[d];
+            flat /= shape[d];
+        }
+        return idx;
     }
 
     private static double weighted(Function<Tensor[], Tensor> f, Tensor[] inputs, Tensor w) {
