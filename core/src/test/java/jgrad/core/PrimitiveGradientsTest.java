@@ -328,6 +328,52 @@ class PrimitiveGradientsTest {
         return r;
     }
 
+    // ---- the multi-threaded backward loops ----------------------------------------------------------
+
+    /**
+     * The table's tensors are too small for the backward loops to split across threads (they split
+     * above 2¹⁵ elements or many planes). Here x holds 3,000 independent planes, enough to split, and
+     * each of three planes' gradients must equal that plane's gradient computed on its own (where
+     * the table's checks apply).
+     */
+    private static void assertSplitMatchesOnePlane(String name, Function<Tensor, Tensor> f, int... shape) {
+        Tensor x = Tensor.randn(new Rng(5), shape).requiresGrad(true);
+        Tensor y = f.apply(x);
+        Tensor w = Tensor.randn(new Rng(6), y.dims());
+        y.backward(w);
+        float[] all = x.grad().toArray();
+        int planes = shape[0], per = all.length / planes;
+        for (int p : new int[]{0, planes / 2, planes - 1}) {
+            Tensor xp = x.detach().narrow(0, p, 1).copy().requiresGrad(true);
+            f.apply(xp).backward(w.narrow(0, p, 1).copy());
+            float[] one = xp.grad().toArray();
+            for (int i = 0; i < per; i++) {
+                assertEquals(one[i], all[p * per + i], 1e-5 * (1 + Math.abs(one[i])), name + ": plane " + p + ", element " + i);
+            }
+        }
+    }
+
+    @Test
+    void backwardSplitAcrossThreadsMatchesOnePlaneAtATime() {
+        int n = 3000;
+        assertSplitMatchesOnePlane("tanh", Tensor::tanh, n, 5, 7);
+        assertSplitMatchesOnePlane("log1p of strided", t -> t.abs().transpose(1, 2).log1p(), n, 5, 7);
+        assertSplitMatchesOnePlane("softmax", t -> t.sub(t.max(new int[]{2}, true)).exp().div(t.exp().sum(new int[]{2}, true)), n, 5, 7);
+        assertSplitMatchesOnePlane("maxPool2d", t -> Functional.maxPool2d(t, 3, 2, 1), n, 1, 5, 7);
+        assertSplitMatchesOnePlane("avgPool2d", t -> Functional.avgPool2d(t, 3, 2, 1), n, 1, 5, 7);
+        assertSplitMatchesOnePlane("bilinear", t -> Functional.upsampleBilinear(t, 7, 9, false), n, 1, 5, 7);
+        assertSplitMatchesOnePlane("nearest", t -> Functional.upsampleNearest(t, 7, 9), n, 1, 5, 7);
+        assertSplitMatchesOnePlane("pixelShuffle", t -> Functional.pixelShuffle(t, 2), n, 4, 3, 5);
+        assertSplitMatchesOnePlane("pad reflect", t -> Functional.pad(t, new int[]{2, 1, 1, 3}, PadMode.REFLECT), n, 1, 5, 7);
+        assertSplitMatchesOnePlane("pad replicate last dim", t -> Functional.pad(t, new int[]{2, 1}, PadMode.REPLICATE), n, 5, 7);
+        Tensor k = Tensor.randn(new Rng(9), 2, 1, 3, 3);
+        assertSplitMatchesOnePlane("conv2d stride 2", t -> Functional.conv2d(t, k, null, 2, 1), n, 1, 5, 7);
+        assertSplitMatchesOnePlane("conv2d stride 1", t -> Functional.conv2d(t, k, null, 1, 1), n, 1, 5, 7);
+        assertSplitMatchesOnePlane("matmul", t -> t.matmul(Tensor.randn(new Rng(3), 7, 4)), n, 5, 7);
+        assertSplitMatchesOnePlane("batchNorm eval",
+                t -> Functional.batchNorm(t, Tensor.zeros(5), Tensor.ones(5), Tensor.full(2f, 5), null, false, 0.1, 1e-5), n, 5, 7);
+    }
+
     // ---- kinks, which finite differences cannot see: the subgradients PyTorch picks --------------
 
     private static float[] gradOf(Tensor x, Function<Tensor, Tensor> f, float[] weights) {
