@@ -212,6 +212,28 @@ class LossContractTest {
         assertNotNull(mismatch(ref, fast.value() * 1.001, fast.grad()));
     }
 
+    @ParameterizedTest
+    @MethodSource("losses")
+    void accumulateAddsTheWeightedGradientAndKeepsWhatWasThere(String name) {
+        // shapes: whole planes (9 planes), one plane in strips with halos (2500 wide), odd sizes
+        Loss loss = Losses.get(name);
+        Rng rng = new Rng(13);
+        for (int[] s : new int[][]{{2, 1, 7, 9}, {9, 1, 12, 21}, {1, 1, 20, 2500}}) {
+            int[] shape = fit(loss, s);
+            float[] pred = logits(rng, numel(shape), 2), target = uniform(rng, numel(shape));
+            Loss.Reference ref = loss.reference(toDouble(pred), toDouble(target), shape);
+            // what was there: values of the gradient's own size, so that the difference keeps its digits
+            double m = 0;
+            for (double g : ref.grad()) m = Math.max(m, Math.abs(g));
+            float[] before = uniform(rng, numel(shape)), grad = new float[before.length];
+            for (int i = 0; i < before.length; i++) grad[i] = before[i] = (float) (m * (2 * before[i] - 1));
+            double value = loss.forwardBackward(pred, target, shape, grad, 0.75f, true);
+            float[] added = new float[grad.length];
+            for (int i = 0; i < grad.length; i++) added[i] = (float) (((double) grad[i] - before[i]) / 0.75);
+            assertClose(name + " " + Arrays.toString(shape) + " accumulated onto a gradient", ref, value, added);
+        }
+    }
+
     @Test
     void weightedSumsOutsideTheFusedPairsMatchTheirReference() {
         Rng rng = new Rng(6);
