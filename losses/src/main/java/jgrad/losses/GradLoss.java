@@ -14,11 +14,13 @@ import jgrad.core.cpu.Simd;
  * ∂L/∂x = −∂L/∂e·σ'(x). Gᵀ scatters each output's sign onto the 3×3 inputs it read, and a
  * padded (replicated) position gives its share to the edge pixel it copied.
  *
- * <p>Fast path (vector): each task takes a band of rows of one plane and streams it once, row by
- * row, through rolling row buffers that stay in L1: σ and σ' as the row is read, the separable
- * Sobel filters, the signs, the transposed filters, ×σ' written straight to the gradient (see
- * {@link VectorKernels#sobelBand}). One read of pred and target and one write of the gradient
- * (12 B/element). The scalar path keeps whole padded planes.
+ * <p>Fast path (vector): each task takes a band of rows of one plane. It alternates a streaming
+ * pass over a block of about 128 KiB of pred and target (e = t − σ(x) written into the block's
+ * gradient rows, σ' into a ring) with the filter pass over those rows, one row at a time through
+ * rolling row buffers in L1: the separable Sobel filters, the signs, the transposed filters, ×σ'
+ * written over e (see {@link VectorKernels#sobelBand}). One read of pred and target from memory
+ * and one write of the gradient (12 B/element); the second visit of a block stays in L2. The
+ * scalar path keeps whole padded planes.
  */
 public final class GradLoss implements Loss {
     /**

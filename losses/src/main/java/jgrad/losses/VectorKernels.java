@@ -224,41 +224,49 @@ final class VectorKernels {
         return s + Kernels.berhuScalar(x, t, g, i, to, c, scale, acc);
     }
     /**
-     * Row buffers of {@link #sobelBand} for planes up to {@code w} wide (stride {@code stride}, a
-     * whole number of vectors): one row of errors e; rings of three rows of the horizontally
-     * filtered errors d and sm, of the horizontally filtered signs hx and hy (plus a fourth row
-     * for a negated edge row) and of scale·σ'. 17 rows, 34 KiB for a 512-wide plane, meant to
-     * stay in L1 (48 KiB on the development machine). At 2^24 elements narrower planes run
-     * faster, and about a third of the time goes to waiting for pred and target; bench/README.md
-     * lists the layouts measured.
+     * Buffers of {@link #sobelBand} for planes up to {@code w} wide (rows of {@code stride}
+     * floats, a whole number of vectors). In L2: rings of {@code block} + 2 rows of the errors e
+     * (for rows whose e cannot be kept in the gradient itself) and of scale·σ'. In L1: rings of
+     * three rows of the horizontally filtered errors d and sm and of the horizontally filtered
+     * signs hx and hy (plus a fourth row for a negated edge row): 13 rows, 26 KiB for a
+     * 512-wide plane. {@code block} is about 128 KiB of pred and target per block.
      */
     static final class SobelRows {
-        final int stride;
-        final float[] e, d, sm, hx, hy, dp, tailX = new float[L], tailT = new float[L];
+        final int stride, block, ring;
+        final float[] e, dp, d, sm, hx, hy;
 
         SobelRows(int w) {
             stride = ((w + L - 1) / L) * L;
-            e = new float[stride];
+            block = Math.max(4, (16 * 1024) / stride);
+            ring = block + 2;
+            e = new float[ring * stride];
+            dp = new float[ring * stride];
             d = new float[3 * stride];
             sm = new float[3 * stride];
             hx = new float[3 * stride];
             hy = new float[4 * stride];
-            dp = new float[3 * stride];
         }
     }
 
     /**
-     * Output rows [i0, i1) of one H×W plane of {@link GradLoss}, one row at a time over rolling
-     * buffers: returns Σ |8·Gx| + |8·Gy| over those rows (in row order, per row a float vector
-     * summed in lane order into a double) and writes (or adds) scale·(8·Gᵀ sign)·σ'(x) into their
-     * gradient. Both filters are separable: 8·Gx = [1,2,1]ᵀ(down) ⊗ [−1,0,1](across), 8·Gy =
-     * [−1,0,1]ᵀ ⊗ [1,2,1]. Per source row r: e = t − σ(x), d = e[c+1] − e[c−1] and
-     * sm = e[c−1] + 2e[c] + e[c+1] (ring slot r mod 3). Per output row i: 8·Gx = d[i−1] + 2d[i] +
-     * d[i+1], 8·Gy = sm[i+1] − sm[i−1] (rows clamped: replicate padding), their signs sx, sy and
-     * the transposed horizontal filters hx = sx[c−1] − sx[c+1], hy = sy[c−1] + 2sy[c] + sy[c+1].
-     * Per gradient row r: 8·Gᵀ sign = hx[r−1] + 2hx[r] + hx[r+1] + hy[r−1] − hy[r+1].
-     * Horizontal neighbours come from the adjacent vectors in registers (slice), not from
-     * unaligned loads.
+     * Output rows [i0, i1) of one H×W plane of {@link GradLoss}: returns Σ |8·Gx| + |8·Gy| over
+     * those rows (in row order, per row a float vector summed in lane order into a double) and
+     * writes (or adds) scale·(8·Gᵀ sign)·σ'(x) into their gradient. Both filters are separable:
+     * 8·Gx = [1,2,1]ᵀ(down) ⊗ [−1,0,1](across), 8·Gy = [−1,0,1]ᵀ ⊗ [1,2,1].
+     *
+     * <p>Two alternating passes. The streaming pass takes a block of source rows at once (about
+     * 128 KiB of pred and target): e = t − σ(x) and scale·σ'(x) for every element, e written
+     * into the block's own gradient rows (so that the gradient's cache lines are fetched here,
+     * in one long loop that keeps the memory busy) and σ' into a ring. Then, one row at a time
+     * from L2 and L1: d = e[c+1] − e[c−1] and sm = e[c−1] + 2e[c] + e[c+1] per source row r (ring
+     * slot r mod 3); per output row i, 8·Gx = d[i−1] + 2d[i] + d[i+1], 8·Gy = sm[i+1] − sm[i−1]
+     * (rows clamped: replicate padding), their signs sx, sy and the transposed horizontal filters
+     * hx = sx[c−1] − sx[c+1], hy = sy[c−1] + 2sy[c] + sy[c+1]; per gradient row r, 8·Gᵀ sign =
+     * hx[r−1] + 2hx[r] + hx[r+1] + hy[r−1] − hy[r+1], times σ', overwriting e. A row's e is read
+     * before its gradient is written. With {@code acc}, and for the halo rows a band shares with
+     * its neighbours, e goes to a ring instead and the gradient is kept (the streaming pass then
+     * only touches its cache lines). Horizontal neighbours come from the adjacent vectors in
+     * registers (slice), not from unaligned loads.
      *
      * <p>Replicate padding reads e[−1] = e[0] and e[w] = e[w−1]. Its adjoint (a padded
      * position's share goes to the edge pixel it copied) equals, for a filter k with k0 = ±k2,
@@ -270,13 +278,20 @@ final class VectorKernels {
     static double sobelBand(float[] pred, float[] target, int base, int h, int w, int i0, int i1, float[] grad, float scale,
                             boolean acc, SobelRows b) {
         int s0 = Math.max(0, i0 - 1), s1 = Math.min(h, i1 + 1);
-        int loaded = Math.max(0, s0 - 1) - 1;
+        int first = Math.max(0, s0 - 1), lastSource = Math.min(h - 1, s1);
+        int loaded = first - 1, streamed = first;
         double sum = 0;
         for (int i = s0; i < s1; i++) {
             int need = Math.min(i + 1, h - 1);
+            if (need >= streamed) {
+                int to = Math.min(lastSource + 1, streamed + b.block);
+                sobelStream(pred, target, base, w, streamed, to, i0, i1, grad, scale, acc, b);
+                streamed = to;
+            }
             while (loaded < need) {
                 loaded++;
-                sobelLoad(pred, target, base + loaded * w, w, scale, b, (loaded % 3) * b.stride);
+                boolean inGrad = !acc && loaded >= i0 && loaded < i1;
+                sobelFilter(inGrad ? grad : b.e, inGrad ? base + loaded * w : (loaded % b.ring) * b.stride, w, b, (loaded % 3) * b.stride);
             }
             double rowSum = sobelSigns(h, w, i, b);
             if (i >= i0 && i < i1) sum += rowSum;
@@ -286,45 +301,60 @@ final class VectorKernels {
         return sum;
     }
 
-    /** e = t − σ(x) over n floats (a whole number of vectors) into e[0, n), scale·σ'(x) into dp[o, o + n). */
-    private static void sobelSigmoid(float[] pred, int po, float[] target, int to, int n, float scale, float[] e, int eo,
-                                     float[] dp, int o) {
+    /**
+     * The streaming pass over source rows [r0, r1): e = t − σ(x) into the gradient row (own rows
+     * [i0, i1) without acc) or into ring row r mod ring; scale·σ'(x) into ring row r mod ring.
+     * With acc, own gradient rows are read and written back unchanged, so that the later write
+     * finds them in cache.
+     */
+    private static void sobelStream(float[] pred, float[] target, int base, int w, int r0, int r1, int i0, int i1, float[] grad,
+                                    float scale, boolean acc, SobelRows b) {
         FloatVector one = FloatVector.broadcast(S, 1f);
-        for (int c = 0; c < n; c += L) {
-            FloatVector x = FloatVector.fromArray(S, pred, po + c), t = FloatVector.fromArray(S, target, to + c);
-            FloatVector ex = expNegAbs(x), r = one.div(ex.add(1f)), er = ex.mul(r);
-            er.mul(r).mul(scale).intoArray(dp, o + c);
-            t.sub(r.blend(er, x.compare(VectorOperators.LT, 0f))).intoArray(e, eo + c);
+        int bound = S.loopBound(w);
+        VectorMask<Float> tail = S.indexInRange(bound, w);
+        for (int r = r0; r < r1; r++) {
+            int src = base + r * w, ro = (r % b.ring) * b.stride;
+            boolean own = r >= i0 && r < i1, inGrad = own && !acc;
+            float[] e = inGrad ? grad : b.e, dp = b.dp;
+            int eo = inGrad ? src : ro;
+            for (int c = 0; c < bound; c += L) {
+                FloatVector x = FloatVector.fromArray(S, pred, src + c), t = FloatVector.fromArray(S, target, src + c);
+                FloatVector ex = expNegAbs(x), q = one.div(ex.add(1f)), eq = ex.mul(q);
+                eq.mul(q).mul(scale).intoArray(dp, ro + c);
+                t.sub(q.blend(eq, x.compare(VectorOperators.LT, 0f))).intoArray(e, eo + c);
+            }
+            if (bound < w) {
+                // lanes past w read x = t = 0 (finite values, never used)
+                FloatVector x = FloatVector.fromArray(S, pred, src + bound, tail), t = FloatVector.fromArray(S, target, src + bound, tail);
+                FloatVector ex = expNegAbs(x), q = one.div(ex.add(1f)), eq = ex.mul(q);
+                eq.mul(q).mul(scale).intoArray(dp, ro + bound);
+                t.sub(q.blend(eq, x.compare(VectorOperators.LT, 0f))).intoArray(e, eo + bound, tail);
+            }
+            if (own && acc) {
+                for (int c = 0; c < bound; c += L) FloatVector.fromArray(S, grad, src + c).intoArray(grad, src + c);
+            }
         }
     }
 
-    /**
-     * Source row at pred/target offset {@code src}: d, sm and scale·σ' into ring slot {@code o};
-     * lanes past w of d and sm are 0. e goes through a row buffer, so that the exp is inlined
-     * once per method (the JIT gives up inlining, and boxes vectors, in methods grown too large).
-     */
-    private static void sobelLoad(float[] pred, float[] target, int src, int w, float scale, SobelRows b, int o) {
-        float[] e = b.e, d = b.d, sm = b.sm;
-        int bound = S.loopBound(w), last = (w - 1) / L * L, valid = w - last;
-        sobelSigmoid(pred, src, target, src, bound, scale, e, 0, b.dp, o);
-        if (bound < w) {
-            // the row's last partial vector, padded with x = t = 0 (finite values, overwritten or unused below)
-            System.arraycopy(pred, src + bound, b.tailX, 0, w - bound);
-            System.arraycopy(target, src + bound, b.tailT, 0, w - bound);
-            sobelSigmoid(b.tailX, 0, b.tailT, 0, L, scale, e, bound, b.dp, o + bound);
-        }
+    /** d and sm of one source row whose w errors start at e[eo], into ring slot {@code o}; lanes past w are 0. */
+    private static void sobelFilter(float[] e, int eo, int w, SobelRows b, int o) {
+        float[] d = b.d, sm = b.sm;
+        int last = (w - 1) / L * L, valid = w - last;
+        VectorMask<Float> in = S.indexInRange(0, valid), past = in.not();
         FloatVector two = FloatVector.broadcast(S, 2f);
-        FloatVector prev = FloatVector.broadcast(S, e[0]), cur = FloatVector.fromArray(S, e, 0);
+        FloatVector prev = FloatVector.broadcast(S, e[eo]);
+        // the row's last vector is read with a mask: past w lie the next row's errors, or the array's end
+        FloatVector cur = last == 0 ? FloatVector.fromArray(S, e, eo, in) : FloatVector.fromArray(S, e, eo);
         for (int c = 0; c < last; c += L) {
-            FloatVector next = FloatVector.fromArray(S, e, c + L);
+            int n = c + L;
+            FloatVector next = n < last ? FloatVector.fromArray(S, e, eo + n) : FloatVector.fromArray(S, e, eo + n, in);
             FloatVector left = prev.slice(L - 1, cur), right = cur.slice(1, next);
             right.sub(left).intoArray(d, o + c);
             cur.fma(two, left.add(right)).intoArray(sm, o + c);
             prev = cur;
             cur = next;
         }
-        FloatVector edge = FloatVector.broadcast(S, e[w - 1]);
-        VectorMask<Float> past = S.indexInRange(0, valid).not();
+        FloatVector edge = FloatVector.broadcast(S, e[eo + w - 1]);
         cur = cur.blend(edge, past);
         FloatVector left = prev.slice(L - 1, cur), right = cur.slice(1, edge);
         right.sub(left).blend(0f, past).intoArray(d, o + last);
@@ -367,9 +397,9 @@ final class VectorKernels {
         return sumLanes(rowSum);
     }
 
-    /** Gradient row r from hx, hy of output rows r − 1, r, r + 1 (virtual past the plane's edges) and scale·σ'. */
+    /** Gradient row r from hx, hy of output rows r − 1, r, r + 1 (virtual past the plane's edges) and scale·σ' (ring row r mod ring). */
     private static void sobelWrite(int h, int w, int r, int base, float[] grad, boolean acc, SobelRows b) {
-        int st = b.stride, or = (r % 3) * st, neg = 3 * st;
+        int st = b.stride, or = (r % 3) * st, neg = 3 * st, od = (r % b.ring) * st;
         float[] hx = b.hx, hy = b.hy, dp = b.dp;
         int xa = r > 0 ? ((r - 1) % 3) * st : or, xb = r < h - 1 ? ((r + 1) % 3) * st : or;
         int ya = r > 0 ? xa : neg, yb = r < h - 1 ? xb : neg;
@@ -381,7 +411,7 @@ final class VectorKernels {
         for (; c < bound; c += L) {
             FloatVector v = FloatVector.fromArray(S, hx, or + c).fma(two, FloatVector.fromArray(S, hx, xa + c).add(FloatVector.fromArray(S, hx, xb + c)))
                     .add(FloatVector.fromArray(S, hy, ya + c).sub(FloatVector.fromArray(S, hy, yb + c)))
-                    .mul(FloatVector.fromArray(S, dp, or + c));
+                    .mul(FloatVector.fromArray(S, dp, od + c));
             if (acc) v = v.add(FloatVector.fromArray(S, grad, out + c));
             v.intoArray(grad, out + c);
         }
@@ -389,7 +419,7 @@ final class VectorKernels {
             VectorMask<Float> m = S.indexInRange(c, w);
             FloatVector v = FloatVector.fromArray(S, hx, or + c).fma(two, FloatVector.fromArray(S, hx, xa + c).add(FloatVector.fromArray(S, hx, xb + c)))
                     .add(FloatVector.fromArray(S, hy, ya + c).sub(FloatVector.fromArray(S, hy, yb + c)))
-                    .mul(FloatVector.fromArray(S, dp, or + c));
+                    .mul(FloatVector.fromArray(S, dp, od + c));
             if (acc) v = v.add(FloatVector.fromArray(S, grad, out + c, m));
             v.intoArray(grad, out + c, m);
         }
