@@ -93,7 +93,7 @@ public final class GradLoss implements Loss {
         double[] partial = new double[tasks];
         Parallel.range(tasks, 1, (from, to) -> {
             if (Simd.VECTOR) {
-                VectorKernels.SobelRows rows = new VectorKernels.SobelRows(w);
+                VectorKernels.SobelRows rows = new VectorKernels.SobelRows(w, h);
                 for (int k = from; k < to; k++) {
                     int pl = k / strips, i0 = (k % strips) * strip;
                     partial[k] = VectorKernels.sobelBand(pred, target, pl * hw, h, w, i0, Math.min(h, i0 + strip), grad, scale, accumulate, rows);

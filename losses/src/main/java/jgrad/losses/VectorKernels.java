@@ -224,20 +224,20 @@ final class VectorKernels {
         return s + Kernels.berhuScalar(x, t, g, i, to, c, scale, acc);
     }
     /**
-     * Buffers of {@link #sobelBand} for planes up to {@code w} wide (rows of {@code stride}
+     * Buffers of {@link #sobelBand} for H×W planes (rows of {@code stride}
      * floats, a whole number of vectors). In L2: rings of {@code block} + 2 rows of the errors e
      * (for rows whose e cannot be kept in the gradient itself) and of scale·σ'. In L1: rings of
      * three rows of the horizontally filtered errors d and sm and of the horizontally filtered
      * signs hx and hy (plus a fourth row for a negated edge row): 13 rows, 26 KiB for a
-     * 512-wide plane. {@code block} is about 128 KiB of pred and target per block.
+     * 512-wide plane. {@code block} rows are about 128 KiB of pred and target (at most the plane).
      */
     static final class SobelRows {
         final int stride, block, ring;
         final float[] e, dp, d, sm, hx, hy;
 
-        SobelRows(int w) {
+        SobelRows(int w, int h) {
             stride = ((w + L - 1) / L) * L;
-            block = Math.max(4, (16 * 1024) / stride);
+            block = Math.min(h, Math.max(4, (16 * 1024) / stride));
             ring = block + 2;
             e = new float[ring * stride];
             dp = new float[ring * stride];
