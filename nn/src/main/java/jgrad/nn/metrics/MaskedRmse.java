@@ -8,6 +8,9 @@ import jgrad.core.Tensor;
  * target exceeds 1e-4 (the depth maps' "no data" zeros are skipped), sqrt(Σ(t − σ(x))²/count).
  * The epoch value is the mean of the batch values weighted by batch size.
  *
+ * <p>Pixels that are skipped are skipped whatever they hold: a NaN target (which is not above the
+ * threshold) or a non-finite logit at such a pixel does not reach the value.
+ *
  * <p>A batch with no pixel above the threshold has no defined value and is left out of the epoch
  * mean (it neither adds a value nor its weight); an epoch with no such pixel at all reports NaN.
  */
@@ -45,7 +48,8 @@ public final class MaskedRmse implements Metric {
             try (var ng = Autograd.noGrad()) {
                 Tensor t = target.to(output.device());
                 Tensor m = t.gt((float) THRESHOLD);
-                Tensor d = t.sub(output.sigmoid()).mul(m);
+                // select, not multiply by the mask: NaN or ±∞ at a skipped pixel times 0 would be NaN
+                Tensor d = Tensor.where(m, t.sub(output.sigmoid()), Tensor.zeros(output.device()));
                 Tensor count = m.sum(), valid = count.gt(0f);
                 Tensor rmse = d.mul(d).sum().div(count.maximum(1f)).sqrt();
                 onDevice.add(0, rmse.mul((float) n).mul(valid));

@@ -42,4 +42,21 @@ class DeviceMetricsTest {
         assertEquals(live - dev.size(), EmulatedBackend.LIVE.get(), "reset frees the device sums");
         for (Metric m : dev) assertTrue(Double.isNaN(m.value()), m.name() + " after reset");
     }
+
+    @Test
+    void maskedRmseSkipsNonFiniteValuesAtSkippedPixelsOnTheDeviceToo() {
+        // logits (0, NaN, ln 3, 5), target (1, 0, 0.5, NaN): the NaN logit and the NaN target sit at
+        // pixels whose target is not above 1e-4, so only pixels 0 and 2 count:
+        // d = 1 − 1/2 and 0.5 − 3/4, rmse = √((1/4 + 1/16)/2)
+        float[] x = {0, Float.NaN, (float) Math.log(3), 5}, t = {1, 0, 0.5f, Float.NaN};
+        double expected = Math.sqrt((0.25 + 0.0625) / 2);
+        Metric cpu = new MaskedRmse(), dev = new MaskedRmse();
+        cpu.update(Tensor.of(x, 1, 4), Tensor.of(t, 1, 4));
+        assertEquals(expected, cpu.value(), 1e-7);
+        try (var scope = MemoryScope.open()) {
+            dev.update(Tensor.of(x, 1, 4).to(EmulatedBackend.DEVICE), Tensor.of(t, 1, 4).to(EmulatedBackend.DEVICE));
+        }
+        assertEquals(expected, dev.value(), 1e-6, "skipped pixels must not reach the device sum");
+        dev.reset();
+    }
 }
