@@ -8,8 +8,9 @@ import jgrad.core.Tensor;
  * (output ⌊H·s⌋×⌊W·s⌋). Bilinear interpolation follows {@code align_corners}: with true, the
  * corner pixels of input and output are aligned (source = dst·(in − 1)/(out − 1)); with false
  * (PyTorch's default), pixel centres are (source = (dst + 0.5)·in/out − 0.5, clamped at 0).
- * Nearest takes source = ⌊dst·in/out⌋. The source positions use the ratio of sizes, which equals
- * PyTorch's for integer scale factors (the common ×2). Backward scatters the interpolation weights
+ * Nearest takes source = ⌊dst·in/out⌋ (align_corners must then be false: PyTorch rejects it too).
+ * The source positions use the ratio of sizes, which equals PyTorch's for integer scale factors
+ * (the common ×2). Backward scatters the interpolation weights
  * ({@link Functional#upsampleBilinear}, {@link Functional#upsampleNearest}).
  */
 public class Upsample extends Module {
@@ -25,6 +26,7 @@ public class Upsample extends Module {
         if (!(scaleFactor > 0) || Double.isInfinite(scaleFactor)) {
             throw new IllegalArgumentException("Upsample: scale factor must be positive, got " + scaleFactor);
         }
+        checkMode(mode, alignCorners);
         this.scale = scaleFactor;
         this.outH = this.outW = -1;
         this.mode = mode;
@@ -38,11 +40,20 @@ public class Upsample extends Module {
 
     private Upsample(int outH, int outW, Mode mode, boolean alignCorners) {
         if (outH <= 0 || outW <= 0) throw new IllegalArgumentException("Upsample: size must be positive, got " + outH + "×" + outW);
+        checkMode(mode, alignCorners);
         this.scale = 0;
         this.outH = outH;
         this.outW = outW;
         this.mode = mode;
         this.alignCorners = alignCorners;
+    }
+
+    /** As torch.nn.Upsample: align_corners only means something for an interpolating mode. */
+    private static void checkMode(Mode mode, boolean alignCorners) {
+        if (mode == null) throw new IllegalArgumentException("Upsample: mode must be NEAREST or BILINEAR, got null");
+        if (alignCorners && mode != Mode.BILINEAR) {
+            throw new IllegalArgumentException("Upsample: align_corners can only be set with mode BILINEAR, got mode " + mode);
+        }
     }
 
     /** To a fixed output size. */

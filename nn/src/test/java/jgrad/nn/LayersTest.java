@@ -222,6 +222,18 @@ class LayersTest {
     }
 
     @Test
+    void upsampleRejectsAlignCornersWithNearestAndAMissingMode() {
+        // torch.nn.Upsample raises for align_corners with mode='nearest'; silently ignoring it
+        // would hide that the user asked for an interpolation mode they did not get
+        var e = assertThrows(IllegalArgumentException.class, () -> new Upsample(2, Upsample.Mode.NEAREST, true));
+        assertTrue(e.getMessage().contains("align_corners"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Upsample.toSize(4, 4, Upsample.Mode.NEAREST, true));
+        var m = assertThrows(IllegalArgumentException.class, () -> new Upsample(2, null, false));
+        assertTrue(m.getMessage().contains("mode"), m.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Upsample.toSize(4, 4, null, false));
+    }
+
+    @Test
     void pixelShuffleByHandAndGradient() {
         // channels (a, b, c, d) of one pixel become the 2×2 block [[a, b], [c, d]]
         assertClose(new float[]{1, 2, 3, 4}, new PixelShuffle(2).call(t(new float[]{1, 2, 3, 4}, 1, 4, 1, 1)), 0);
