@@ -8,8 +8,9 @@ import jgrad.core.Tensor;
  * of the batch means (a small last batch counts as much as a full one).
  *
  * <p>The denominator is not the union but Σp + Σt, so this is half of the Dice coefficient and
- * never exceeds 0.5 (a perfect prediction gives I/(2I) = 0.5). It is kept under its own name so it
- * is never compared with {@link SoftIoU}.
+ * never exceeds 0.5 (a perfect prediction gives I/(2I) = 0.5). An image with an all-zero target
+ * has I = 0 and scores 0 whatever the prediction. It is kept under its own name so it is never
+ * compared with {@link SoftIoU}.
  */
 public final class MeanIoUB extends MeanMetric {
     public MeanIoUB() {

@@ -38,6 +38,23 @@ class MetricsTest {
     }
 
     @Test
+    void emptyMaskScoresAsDocumented() {
+        // all-zero target, logits −10 over 32×32: Σp = 1024·σ(−10), IoU = 1e-6/(Σp + 1e-6) ≈ 2.15e-5
+        double sumP = 1024 / (1 + Math.exp(10));
+        Metric iou = new SoftIoU();
+        iou.update(Tensor.full(-10f, 1, 1, 32, 32), Tensor.zeros(1, 1, 32, 32));
+        assertEquals(EPS / (sumP + EPS), iou.value(), 1e-9);
+        assertEquals(2.15e-5, iou.value(), 1e-7);
+        // logits −40: Σp ≈ 4.4e-15, so the score is 1 to within 1e-8
+        Metric extreme = new SoftIoU();
+        extreme.update(Tensor.full(-40f, 1, 1, 32, 32), Tensor.zeros(1, 1, 32, 32));
+        assertEquals(1.0, extreme.value(), 1e-8);
+        Metric b = new MeanIoUB();
+        b.update(Tensor.full(-40f, 1, 1, 32, 32), Tensor.zeros(1, 1, 32, 32));
+        assertEquals(0.0, b.value(), 0.0);
+    }
+
+    @Test
     void meanIoUBIsMeanOfBatchMeansAndHalfOfDice() {
         Metric m = new MeanIoUB();
         // same two images as above: I/(Σ(p+t) + 1e-6)
