@@ -8,12 +8,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
@@ -23,7 +28,9 @@ import javax.imageio.stream.ImageOutputStream;
  * values (Java's {@code getRGB} on a gray image applies a colour-space conversion). Colour reads
  * give 3·H·W floats (planes R, G, B); gray reads give H·W floats (the first band of a colour file,
  * which for the seeds' gray-looking masks stored as RGB is the same as any other band). 16-bit
- * samples are rescaled to 0..255. Every failure is a {@link DataException} naming the file.
+ * samples are rescaled to 0..255; an alpha channel is ignored. A file cut short fails (Java's JPEG
+ * reader would otherwise decode it with only a warning, gray where the data ran out). Every
+ * failure is a {@link DataException} naming the file.
  */
 public final class ImageFiles {
     /** A decoded image: planar samples in 0..255, {@code channels} planes of height × width. */
@@ -38,12 +45,30 @@ public final class ImageFiles {
     public static BufferedImage decode(Path file) {
         if (!Files.isRegularFile(file)) throw new DataException("missing file: " + file);
         BufferedImage img;
-        try (InputStream in = Files.newInputStream(file)) {
-            img = ImageIO.read(in);
+        List<String> truncated = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(file); ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+            Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
+            if (readers == null || !readers.hasNext()) throw new DataException("cannot decode image " + file + ": not a JPEG or PNG file");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(iis, true, true);
+                // the JPEG reader decodes a file cut short with only a warning, filling the rest with
+                // gray; other warnings (e.g. extraneous bytes before a marker) leave the image whole
+                reader.addIIOReadWarningListener((src, msg) -> {
+                    String m = String.valueOf(msg).toLowerCase(Locale.ROOT);
+                    if (m.contains("truncated") || m.contains("premature end")) truncated.add(msg);
+                });
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException e) {
+            if (e instanceof DataException d) throw d;
             throw new DataException("cannot decode image " + file + ": " + e.getMessage(), e);
         }
-        if (img == null) throw new DataException("cannot decode image " + file + ": not a JPEG or PNG file");
+        if (!truncated.isEmpty()) {
+            throw new DataException("cannot decode image " + file + ": the file is truncated (" + truncated.get(0) + ")");
+        }
         return img;
     }
 
