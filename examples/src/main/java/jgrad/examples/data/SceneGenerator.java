@@ -31,6 +31,10 @@ import jgrad.core.Rng;
  * nearer than about 1.9 m). Nearer is brighter, as in the seeds' DenseDepth maps. The 8-bit files
  * hold round(255·value).
  *
+ * <p><b>Writing.</b> Every file is written to a temporary name and renamed into place, so a run
+ * that fails or is killed leaves only whole files (and, without {@code file_map.txt}, an
+ * incomplete layout A set that the reader rejects).
+ *
  * <p><b>Determinism.</b> A root {@link Rng} seeded with {@code seed} forks one generator per
  * background, in order, before any work starts; background b and all its variants draw only from
  * that generator. The output therefore depends on the seed alone, not on the thread count or on
@@ -219,11 +223,17 @@ public final class SceneGenerator {
         }
     }
 
+    /** All-or-nothing ({@link ImageFiles#writeAtomically}): an interrupted run leaves no partial file. */
     private static void write(Path p, byte[] bytes) {
         try {
-            Files.write(p, bytes);
+            ImageFiles.writeAtomically(p, bytes);
         } catch (IOException e) {
-            throw new UncheckedIOException("generate-data: cannot write " + p, e);
+            throw new UncheckedIOException("generate-data: cannot write " + p + ": " + reason(e), e);
         }
+    }
+
+    /** What went wrong; Java's file-system exceptions put the path first and the cause in the reason. */
+    private static String reason(IOException e) {
+        return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
     }
 }
