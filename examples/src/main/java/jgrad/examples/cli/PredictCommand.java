@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -68,10 +70,16 @@ public final class PredictCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("cannot read the weights " + weights + ": " + e.getMessage());
         }
+        String misfit = misfit(model.stateDict(), state);
+        if (misfit != null) {
+            throw new IllegalArgumentException("the weights " + weights + " do not fit a " + name + " of width " + width
+                    + " (as model.json describes it): " + misfit + "; were they trained with another model or width?");
+        }
         try {
             model.loadStateDict(state);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("the weights " + weights + " do not fit a " + name + " of width " + width + ": " + e.getMessage());
+            throw new IllegalArgumentException("the weights " + weights + " do not fit a " + name + " of width " + width + ": "
+                    + e.getMessage().lines().findFirst().orElse(""));
         }
         ImageFiles.Image b = ImageFiles.readRgb(bg), f = ImageFiles.readRgb(fgBg);
         if (b.width() != f.width() || b.height() != f.height()) {
@@ -97,6 +105,34 @@ public final class PredictCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /**
+     * One line saying how a checkpoint's tensors differ from the model's (counts and the first
+     * names of each kind), or null when names and shapes all match. A model of another kind or
+     * width differs in hundreds of tensors: listing them all would bury the message.
+     */
+    static String misfit(Map<String, Tensor> expected, Map<String, Tensor> given) {
+        List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), shapes = new ArrayList<>();
+        for (var e : expected.entrySet()) {
+            Tensor t = given.get(e.getKey());
+            if (t == null) missing.add(e.getKey());
+            else if (!t.shape().equals(e.getValue().shape())) {
+                shapes.add(e.getKey() + ": checkpoint " + t.shape() + ", model " + e.getValue().shape());
+            }
+        }
+        for (String k : given.keySet()) if (!expected.containsKey(k)) unexpected.add(k);
+        List<String> parts = new ArrayList<>();
+        if (!missing.isEmpty()) parts.add(count(missing, "missing tensor"));
+        if (!unexpected.isEmpty()) parts.add(count(unexpected, "unexpected tensor"));
+        if (!shapes.isEmpty()) parts.add(count(shapes, "shape mismatch"));
+        return parts.isEmpty() ? null : String.join(", ", parts);
+    }
+
+    private static String count(List<String> items, String what) {
+        String first = String.join(", ", items.subList(0, Math.min(2, items.size())));
+        return items.size() + " " + what + (items.size() == 1 ? "" : what.endsWith("h") ? "es" : "s")
+                + " (" + (items.size() > 2 ? "first: " : "") + first + ")";
     }
 
     /** 0..255 planes → resized to size×size, /255, normalised when the seed did (as the data readers do). */

@@ -114,6 +114,28 @@ class ExperimentCommandsTest {
     }
 
     @Test
+    void predictWithAnotherModelsCheckpointGivesOneShortLine() throws Exception {
+        Path bg = Files.list(data.resolve("bg")).sorted().findFirst().orElseThrow();
+        Path run = tmp.resolve("other-model");
+        Files.createDirectories(run.resolve("best"));
+        Files.copy(trainRun.resolve("best/model.safetensors"), run.resolve("best/model.safetensors"));
+        // the weights are a resunet's; the description names another model, then another width
+        String json = Files.readString(trainRun.resolve("model.json"));
+        for (String wrong : List.of(json.replace("\"resunet\"", "\"dsresnet\""), json.replaceFirst("\"width\": 1", "\"width\": 2"))) {
+            assertTrue(!wrong.equals(json), json);
+            Files.writeString(run.resolve("model.json"), wrong);
+            CliRun r = CliRun.of("predict", "--bg", bg.toString(), "--fg-bg", bg.toString(), "--checkpoint", run.toString(),
+                    "--out", tmp.resolve("pred-other").toString());
+            assertEquals(1, r.code());
+            String err = r.err().strip();
+            assertTrue(err.startsWith("error: the weights " + run.resolve("best/model.safetensors")) && err.contains("do not fit"), err);
+            assertTrue(err.lines().count() == 1 && err.length() < 600, "one short line, got " + err.length() + " chars:\n" + err);
+            assertTrue(err.contains("missing") || err.contains("shape"), err);
+        }
+        assertTrue(!Files.exists(tmp.resolve("pred-other")), "nothing is written when the weights do not fit");
+    }
+
+    @Test
     void trainRejectsBadOptionsAndMissingFiles() {
         CliRun dev = CliRun.of("train", "--data", data.toString(), "--device", "cuda");
         assertEquals(1, dev.code());
