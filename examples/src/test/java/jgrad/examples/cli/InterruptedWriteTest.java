@@ -28,7 +28,7 @@ class InterruptedWriteTest {
         Path out = tmp.resolve("data");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // 8 KiB per file: a 256x256 noise-free room JPEG is larger, so the first image write fails part-way
-        String cmd = "ulimit -f 8 && exec \"$0\" --add-modules jdk.incubator.vector -XX:-UsePerfData -cp \"$1\" "
+        String cmd = "ulimit -f 8 && LC_ALL=C exec \"$0\" --add-modules jdk.incubator.vector -XX:-UsePerfData -cp \"$1\" "
                 + "jgrad.examples.cli.Main generate-data --out \"$2\" --layout b --count 2 --size 256 --per-bg 2 --threads 1 --quiet";
         Process p = new ProcessBuilder("/bin/bash", "-c", cmd, java, System.getProperty("java.class.path"), out.toString())
                 .redirectErrorStream(true).start();
