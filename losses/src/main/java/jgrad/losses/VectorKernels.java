@@ -290,7 +290,7 @@ final class VectorKernels {
             }
             while (loaded < need) {
                 loaded++;
-                boolean inGrad = !acc && loaded >= i0 && loaded < i1;
+                boolean inGrad = errorsInGradient(loaded, i0, i1, acc);
                 sobelFilter(inGrad ? grad : b.e, inGrad ? base + loaded * w : (loaded % b.ring) * b.stride, w, b, (loaded % 3) * b.stride);
             }
             double rowSum = sobelSigns(h, w, i, b);
@@ -299,6 +299,11 @@ final class VectorKernels {
         }
         if (i1 == h) sobelWrite(h, w, h - 1, base, grad, acc, b);
         return sum;
+    }
+
+    /** Whether source row r keeps its errors e in its own gradient row (a row of the band, without acc) rather than in the ring. */
+    private static boolean errorsInGradient(int r, int i0, int i1, boolean acc) {
+        return !acc && r >= i0 && r < i1;
     }
 
     /**
@@ -314,7 +319,7 @@ final class VectorKernels {
         VectorMask<Float> tail = S.indexInRange(bound, w);
         for (int r = r0; r < r1; r++) {
             int src = base + r * w, ro = (r % b.ring) * b.stride;
-            boolean own = r >= i0 && r < i1, inGrad = own && !acc;
+            boolean inGrad = errorsInGradient(r, i0, i1, acc);
             float[] e = inGrad ? grad : b.e, dp = b.dp;
             int eo = inGrad ? src : ro;
             for (int c = 0; c < bound; c += L) {
@@ -330,7 +335,7 @@ final class VectorKernels {
                 eq.mul(q).mul(scale).intoArray(dp, ro + bound);
                 t.sub(q.blend(eq, x.compare(VectorOperators.LT, 0f))).intoArray(e, eo + bound, tail);
             }
-            if (own && acc) {
+            if (acc && r >= i0 && r < i1) {
                 for (int c = 0; c < bound; c += L) FloatVector.fromArray(S, grad, src + c).intoArray(grad, src + c);
             }
         }
