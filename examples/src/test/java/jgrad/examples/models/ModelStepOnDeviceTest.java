@@ -5,6 +5,7 @@ import jgrad.core.EmulatedBackend;
 import jgrad.core.MemoryScope;
 import jgrad.core.Rng;
 import jgrad.core.Tensor;
+import jgrad.core.UnreachableBuffers;
 import jgrad.core.spi.Backend;
 import jgrad.core.spi.Backends;
 import jgrad.losses.Loss;
@@ -92,29 +93,6 @@ class ModelStepOnDeviceTest {
         assertStepMatches(gpu, "dsresnet", DSResNet.WIDTH, 2, 64);
     }
 
-    /**
-     * Earlier tests (cudaStepsMatchTheCpu's models, other classes in the same JVM) leave device
-     * tensors that are unreachable but not yet handed back; a garbage collection in the middle of
-     * the 1,000 steps would hand them back and lower the figures compared below. So collect now and
-     * wait (at most 5 s) until the bytes in use stop changing.
-     */
-    private static void settleUnreachableBuffers(Backend backend) {
-        System.gc();
-        System.gc();
-        long deadline = System.nanoTime() + 5_000_000_000L, last = -1;
-        for (int stable = 0; stable < 5 && System.nanoTime() < deadline; ) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            long now = backend.memoryStats().allocatedBytes();
-            stable = now == last ? stable + 1 : 0;
-            last = now;
-        }
-    }
-
     @Test
     @Tag("cuda")
     void aThousandStepsHoldDeviceMemoryFlat() {
@@ -125,7 +103,9 @@ class ModelStepOnDeviceTest {
         m.train();
         SGD sgd = new SGD(m.parameters(), 0.01);
         Batch b = Batch.random(8, 96, 6);
-        settleUnreachableBuffers(backend);
+        // earlier tests (cudaStepsMatchTheCpu's models, other classes in the same JVM) leave device
+        // tensors that a collection during the 1,000 steps would hand back, lowering the figures compared below
+        UnreachableBuffers.settle(() -> backend.memoryStats().allocatedBytes());
         Backend.MemoryStats warm = null;
         float first = 0, last = 0;
         for (int s = 1; s <= 1000; s++) {

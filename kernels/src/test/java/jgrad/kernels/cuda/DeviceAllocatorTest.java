@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import jgrad.core.UnreachableBuffers;
+
 import org.junit.jupiter.api.Test;
 
 class DeviceAllocatorTest {
@@ -195,7 +197,7 @@ class DeviceAllocatorTest {
         DeviceAllocator a = new DeviceAllocator(new FakeMemory(1L << 30), 0);
         CudaBuffer kept = a.allocate(4096);
         leakUnreachable(a, 50);
-        GpuTestSupport.settleUnreachableBuffers(a);
+        UnreachableBuffers.settle(a::openBuffers);
         assertEquals(1, a.openBuffers(), "only the buffer still referenced stays open");
         assertEquals(4096, a.stats().allocatedBytes());
         kept.close();

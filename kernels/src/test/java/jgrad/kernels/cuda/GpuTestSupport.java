@@ -25,31 +25,6 @@ public final class GpuTestSupport {
         }
     }
 
-    /**
-     * Returns once buffers that became unreachable without being closed (an earlier test's device
-     * tensors, say) have been handed back by {@link CudaBuffer}'s Cleaner: two garbage collections,
-     * then a wait until the allocator's count of open buffers stops changing (at most 5 s). A test
-     * that compares allocator statistics across steps calls it first, so that a collection in the
-     * middle of the test cannot release older garbage and shift the figures it compares.
-     */
-    public static void settleUnreachableBuffers(DeviceAllocator allocator) {
-        System.gc();
-        System.gc();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        int last = -1, stable = 0;
-        while (stable < 5 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            int now = allocator.openBuffers();
-            stable = now == last ? stable + 1 : 0;
-            last = now;
-        }
-    }
-
     public static float[] random(long seed, int n) {
         java.util.Random r = new java.util.Random(seed);
         float[] a = new float[n];

@@ -9,11 +9,11 @@ import jgrad.core.Functional;
 import jgrad.core.MemoryScope;
 import jgrad.core.Rng;
 import jgrad.core.Tensor;
+import jgrad.core.UnreachableBuffers;
 import jgrad.core.spi.Backend;
 import jgrad.core.spi.Backends;
 import jgrad.kernels.cuda.Cuda;
 import jgrad.kernels.cuda.DeviceAllocator;
-import jgrad.kernels.cuda.GpuTestSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class CudaTrainingMemoryTest {
         Tensor[] params = {w1, b1, w2};
         // the allocator is shared with every test before this one: their unclosed, unreachable
         // buffers must go back now, not during the steps below, where they would shift the figures
-        GpuTestSupport.settleUnreachableBuffers(allocator);
+        UnreachableBuffers.settle(allocator::openBuffers);
 
         DeviceAllocator.Stats warm = null;
         float first = Float.NaN, last = Float.NaN;
