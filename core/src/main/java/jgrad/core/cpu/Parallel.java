@@ -36,6 +36,8 @@ public final class Parallel {
     /**
      * Runs body over [0, n) in up to {@link #THREADS} contiguous chunks of at least
      * {@code grain} indices each. Returns when every chunk is done; rethrows a chunk's exception.
+     * An interrupt of the calling thread does not cut the wait short (the chunks write into the
+     * caller's arrays): the loop completes and the interrupt flag is set again on return.
      */
     public static void range(int n, int grain, Range body) {
         if (n <= 0) return;
@@ -56,16 +58,21 @@ public final class Parallel {
         } catch (Throwable t) {
             failure = t;
         }
+        boolean interrupted = false;
         for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) failure = e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = e;
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // keep waiting: the chunk is still writing into our arrays
+                }
             }
         }
+        if (interrupted) Thread.currentThread().interrupt();
         if (failure instanceof RuntimeException re) throw re;
         if (failure instanceof Error er) throw er;
         if (failure != null) throw new RuntimeException(failure);
