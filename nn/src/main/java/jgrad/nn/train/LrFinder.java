@@ -128,12 +128,14 @@ public final class LrFinder {
 
         List<Double> lrs = new ArrayList<>(), raw = new ArrayList<>(), smooth = new ArrayList<>();
         String reason = "completed";
+        Iterator<Batch> it = null;
         try {
             model.train();
-            Iterator<Batch> it = data.iterator();
+            it = data.iterator();
             double avg = 0, best = Double.POSITIVE_INFINITY;
             for (int i = 0; i < steps; i++) {
                 if (!it.hasNext()) {
+                    DataSource.close(it);
                     it = data.iterator();
                     if (!it.hasNext()) throw new IllegalArgumentException("LrFinder: the data source gave no batch");
                 }
@@ -166,6 +168,7 @@ public final class LrFinder {
                 }
             }
         } finally {
+            if (it != null) DataSource.close(it); // the sweep usually stops in the middle of a pass
             optimizer.zeroGrad();
             Map<String, Tensor> back = new LinkedHashMap<>();
             Map<String, Tensor> live = model.stateDict();

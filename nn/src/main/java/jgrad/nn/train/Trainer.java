@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -374,42 +375,48 @@ public final class Trainer {
         int step = 0;
         Map<String, Double> running = new LinkedHashMap<>();
         Device device = model.device();
-        for (Batch batch : data) {
-            step++;
-            // a device step's temporaries (activations, gradients) are freed when the step ends
-            try (var scope = MemoryScope.open()) {
-                optimizer.zeroGrad();
-                Batch b = batch.to(device);
-                Tensor[] out = model.callAll(b.inputs());
-                Tensor[] targets = b.targets();
-                Tensor loss = scalarLoss(out, targets);
-                double lv = loss.item();
-                if (!Double.isFinite(lv)) {
-                    if (bar != null) bar.finish(Map.of("loss", lv));
-                    String kept = checkpointDir == null ? "no checkpoint folder was configured"
-                            : epochsDone == 0 ? "no checkpoint was written yet (it failed in the first epoch)"
-                            : "the last good checkpoint (epoch " + epochsDone + ") is in " + checkpointDir.resolve("last");
-                    String msg = String.format(Locale.ROOT, "Training stopped: the loss is %s at epoch %d, step %d%s; %s. "
-                                    + "Try a lower learning rate, gradient clipping or checking the data.",
-                            Double.isNaN(lv) ? "NaN" : (lv > 0 ? "+Infinity" : "-Infinity"), epoch, step,
-                            total > 0 ? " of " + total : "", kept);
-                    if (log != null) log.println(msg);
-                    throw new NonFiniteLossException(msg, epoch, step, lv);
+        Iterator<Batch> it = data.iterator();
+        try {
+            while (it.hasNext()) {
+                Batch batch = it.next();
+                step++;
+                // a device step's temporaries (activations, gradients) are freed when the step ends
+                try (var scope = MemoryScope.open()) {
+                    optimizer.zeroGrad();
+                    Batch b = batch.to(device);
+                    Tensor[] out = model.callAll(b.inputs());
+                    Tensor[] targets = b.targets();
+                    Tensor loss = scalarLoss(out, targets);
+                    double lv = loss.item();
+                    if (!Double.isFinite(lv)) {
+                        if (bar != null) bar.finish(Map.of("loss", lv));
+                        String kept = checkpointDir == null ? "no checkpoint folder was configured"
+                                : epochsDone == 0 ? "no checkpoint was written yet (it failed in the first epoch)"
+                                : "the last good checkpoint (epoch " + epochsDone + ") is in " + checkpointDir.resolve("last");
+                        String msg = String.format(Locale.ROOT, "Training stopped: the loss is %s at epoch %d, step %d%s; %s. "
+                                        + "Try a lower learning rate, gradient clipping or checking the data.",
+                                Double.isNaN(lv) ? "NaN" : (lv > 0 ? "+Infinity" : "-Infinity"), epoch, step,
+                                total > 0 ? " of " + total : "", kept);
+                        if (log != null) log.println(msg);
+                        throw new NonFiniteLossException(msg, epoch, step, lv);
+                    }
+                    loss.backward();
+                    optimizer.step();
+                    if (scheduler != null && scheduler.perBatch()) scheduler.step();
+                    int n = batch.size();
+                    lossSum += lv * n;
+                    samples += n;
+                    updateMetrics(out, targets, true);
                 }
-                loss.backward();
-                optimizer.step();
-                if (scheduler != null && scheduler.perBatch()) scheduler.step();
-                int n = batch.size();
-                lossSum += lv * n;
-                samples += n;
-                updateMetrics(out, targets, true);
+                if (bar != null) {
+                    running.clear();
+                    running.put("loss", lossSum / samples);
+                    for (Bound b : metrics) running.put(b.train.name(), b.train.value());
+                    bar.update(step, running);
+                }
             }
-            if (bar != null) {
-                running.clear();
-                running.put("loss", lossSum / samples);
-                for (Bound b : metrics) running.put(b.train.name(), b.train.value());
-                bar.update(step, running);
-            }
+        } finally {
+            DataSource.close(it); // stops a prefetching loader's workers when the epoch ends early
         }
         if (samples == 0) throw new IllegalStateException("Trainer: the training data of epoch " + epoch + " gave no batch");
         return new Pass(lossSum / samples, metricValues(true), samples, bar);
@@ -422,8 +429,10 @@ public final class Trainer {
         double lossSum = 0;
         long samples = 0;
         Device device = model.device();
+        Iterator<Batch> it = data.iterator();
         try (var ng = Autograd.noGrad()) {
-            for (Batch batch : data) {
+            while (it.hasNext()) {
+                Batch batch = it.next();
                 try (var scope = MemoryScope.open()) {
                     Batch b = batch.to(device);
                     Tensor[] out = model.callAll(b.inputs());
@@ -435,6 +444,7 @@ public final class Trainer {
                 }
             }
         } finally {
+            DataSource.close(it);
             model.train(wasTraining);
         }
         return new Pass(samples == 0 ? Double.NaN : lossSum / samples, metricValues(false), samples, null);
