@@ -218,7 +218,9 @@ public final class ExperimentData {
             @Override
             public Iterator<Batch> iterator() {
                 DataLoader.Epoch it = loader.epoch(++epoch[0]);
-                return new Iterator<>() {
+                // AutoCloseable, so a consumer that stops early (an exception, the end of an LR
+                // sweep) stops the epoch's workers: see DataSource.close
+                final class EpochIterator implements Iterator<Batch>, AutoCloseable {
                     @Override
                     public boolean hasNext() {
                         return it.hasNext();
@@ -228,7 +230,13 @@ public final class ExperimentData {
                     public Batch next() {
                         return toTrainer(it.next());
                     }
-                };
+
+                    @Override
+                    public void close() {
+                        it.close();
+                    }
+                }
+                return new EpochIterator();
             }
 
             @Override
