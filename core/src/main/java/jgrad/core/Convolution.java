@@ -51,7 +51,8 @@ import java.util.Arrays;
  * <h2>Threads and precision</h2>
  * Work is split across threads by (sample, group) pairs, each running one-thread products; with
  * fewer pairs than threads the products themselves are split. The weight gradient accumulates
- * per thread and is summed at the end. Products accumulate in float registers over blocks of at
+ * over {@link #WEIGHT_GRAD_RUNS} fixed runs of pairs, one buffer each, summed in run order at the
+ * end, so like every output here it is the same bits for any thread count. Products accumulate in float registers over blocks of at
  * most 256 (GEMM) or 1024 (dot products) terms, then add to the output in float. Scratch
  * buffers are per thread and reused across calls.
  */
@@ -270,10 +271,15 @@ final class Convolution {
         boolean wide = g.sh == 1 && g.sw == 1;
         int wp = g.w + 2 * g.pw, nw = g.oh * wp;
         int[] rowOff = wide ? shifts(cg, g.h + 2 * g.ph, wp, g.kh, g.kw, g.dh, g.dw) : null;
-        java.util.concurrent.ConcurrentSkipListMap<Integer, float[]> partials = new java.util.concurrent.ConcurrentSkipListMap<>();
-        eachTaskChunk(g.n * g.groups, (from, to, parallelGemm) -> {
-            float[] acc = parallelGemm ? total : new float[total.length];
-            for (int t = from; t < to; t++) {
+        // The (sample, group) tasks fall into a fixed number of runs, by shape alone; each run sums
+        // its tasks in order into its own buffer (the first into total), and the buffers are added
+        // in run order. Whether runs go to different threads or one thread runs them all with a
+        // threaded GEMM, the additions are the same: the same bits for any thread count.
+        int count = g.n * g.groups, runs = Math.min(count, WEIGHT_GRAD_RUNS);
+        float[][] partials = new float[runs][];
+        Run run = (k, parallelGemm) -> {
+            float[] acc = k == 0 ? total : (partials[k] = new float[total.length]);
+            for (int t = (int) ((long) count * k / runs), end = (int) ((long) count * (k + 1) / runs); t < end; t++) {
                 int n = t / g.groups, gr = t % g.groups;
                 if (wide) {
                     // ∂W[g] += ∂y on the wide grid (zeros in the extra columns) · shifted padded input
@@ -296,11 +302,17 @@ final class Convolution {
                 Gemm.gemm(og, kg, p, new Gemm.Strided(dy, dyo + (n * g.o + gr * og) * p, p, 1), new Gemm.Strided(col, 0, p, 1), 1f,
                         acc, gr * og * kg, kg, parallelGemm);
             }
-            if (acc != total) partials.put(from, acc);
-        });
-        // Add the per-thread partial sums in a fixed order (by first task), never in completion
-        // order, so the weight gradient is bitwise the same on every run.
-        for (float[] acc : partials.values()) {
+        };
+        if (runs >= Parallel.THREADS && Parallel.THREADS > 1) {
+            Parallel.range(runs, 1, (from, to) -> {
+                for (int k = from; k < to; k++) run.run(k, false);
+            });
+        } else {
+            for (int k = 0; k < runs; k++) run.run(k, true);
+        }
+        // in run order, never in completion order
+        for (int k = 1; k < runs; k++) {
+            float[] acc = partials[k];
             for (int i = 0; i < acc.length; i++) total[i] += acc[i];
         }
         return Tensor.wrap(total, g.o, cg, g.kh, g.kw);
@@ -423,6 +435,17 @@ final class Convolution {
 
     private interface Task {
         void run(int task, boolean parallelGemm);
+    }
+
+    /**
+     * Runs of (sample, group) tasks whose weight-gradient partial sums are kept apart (see
+     * weightGrad): fixed, so the result does not depend on the thread count; enough to keep a few
+     * cores busy, few enough that the extra buffers (each the size of the weight) stay cheap.
+     */
+    static final int WEIGHT_GRAD_RUNS = 4;
+
+    private interface Run {
+        void run(int k, boolean parallelGemm);
     }
 
     private interface Chunk {

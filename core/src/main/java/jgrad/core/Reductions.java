@@ -72,8 +72,9 @@ final class Reductions {
         Tensor out = Tensor.zeros(keptShape(x, red, keepDim));
         if (r == 0) return out;
         if (m == 1 && splittable && r >= 2 * Elementwise.GRAIN) {
-            double[] parts = new double[Parallel.THREADS];
-            int chunk = (r + parts.length - 1) / parts.length;
+            // chunks of a fixed length, partials added in chunk order: the same bits for any thread count
+            int chunk = Elementwise.GRAIN;
+            double[] parts = new double[(r + chunk - 1) / chunk];
             Parallel.range(parts.length, 1, (from, to) -> {
                 for (int c = from; c < to; c++) {
                     int s = c * chunk, e = Math.min(r, s + chunk);
