@@ -6,10 +6,10 @@ jgrad_java_version() { # prints the feature version of the java binary $1, or no
 }
 
 jgrad_find_jdk() {
-  local candidates=() c v best="" bestv=0
+  local candidates=() c v best="" bestv=0 home=${HOME:-/nonexistent}
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  for c in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* \
-           "$HOME"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+  for c in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "$home"/.sdkman/candidates/java/* \
+           "$home"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
     [ -d "$c" ] && candidates+=("$c")
   done
   for c in "${candidates[@]}"; do
