@@ -1,19 +1,29 @@
 # Sourced by ./jgrad and ./run-tests: finds a JDK 25 or newer and Maven, exports JAVA_HOME and JAVA.
-# Order: $JAVA_HOME if it is 25+, then the usual install folders. Nothing relies on the default java.
+# Order: $JAVA_HOME if it is 25+, else the newest 25+ among the JDK of the `java` on the PATH and the
+# usual install folders (the default java may be older; then it is passed over). JGRAD_JDK_SEARCH,
+# colon-separated folders that hold JDKs (like /usr/lib/jvm), replaces the usual folders.
 
 jgrad_java_version() { # prints the feature version of the java binary $1, or nothing
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 
 jgrad_find_jdk() {
-  local candidates=() c v best="" bestv=0 home=${HOME:-/nonexistent}
+  local candidates=() roots=() c v best="" bestv=0 home=${HOME:-/nonexistent}
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  for c in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "$home"/.sdkman/candidates/java/* \
-           "$home"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
-    [ -d "$c" ] && candidates+=("$c")
-  done
+  # the JDK of the java on the PATH, through links such as /usr/bin/java -> /etc/alternatives/java
+  if c=$(command -v java 2>/dev/null); then
+    c=$(readlink -f "$c" 2>/dev/null || echo "$c")
+    candidates+=("$(dirname "$(dirname "$c")")")
+  fi
+  if [ -n "${JGRAD_JDK_SEARCH:-}" ]; then
+    IFS=: read -r -a roots <<< "$JGRAD_JDK_SEARCH"
+    for c in "${roots[@]}"; do candidates+=("$c"/*); done
+  else
+    candidates+=(/usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "$home"/.sdkman/candidates/java/*
+                 "$home"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home)
+  fi
   for c in "${candidates[@]}"; do
-    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    [ -d "$c" ] && [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
     v=$(jgrad_java_version "$c/bin/java")
     [ -n "$v" ] || continue
     if [ "$c" = "${JAVA_HOME:-}" ] && [ "$v" -ge 25 ]; then best=$c; break; fi
@@ -21,7 +31,8 @@ jgrad_find_jdk() {
   done
   if [ -z "$best" ]; then
     echo "jgrad needs a JDK 25 or newer (with javac), and none was found." >&2
-    echo "  Looked at: \$JAVA_HOME (${JAVA_HOME:-unset}), /usr/lib/jvm, /usr/java, /opt/java, ~/.sdkman, ~/.jdks." >&2
+    echo "  Looked at: \$JAVA_HOME (${JAVA_HOME:-unset}), the java on the PATH, and" \
+         "${JGRAD_JDK_SEARCH:-/usr/lib/jvm, /usr/java, /opt/java, /opt/jdk*, ~/.sdkman, ~/.jdks}." >&2
     echo "  Install one (for example Eclipse Temurin 25: https://adoptium.net, or 'apt-get install temurin-25-jdk'" >&2
     echo "  from the Adoptium apt repository), or point JAVA_HOME at it." >&2
     return 1
