@@ -1,13 +1,9 @@
 package jgrad.losses;
 
+import jgrad.core.ThreadCountJvm;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Blocks and the gradient loss's bands are cut by shape, never by thread count, so every
@@ -17,14 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ThreadCountIndependenceTest {
     private static String probe(int threads) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-XX:-UsePerfData",
-                "-Djgrad.threads=" + threads, "-cp", System.getProperty("java.class.path"), ThreadCountProbe.class.getName())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the probe did not finish");
-        assertEquals(0, p.exitValue(), "the probe failed with " + threads + " threads: " + out);
-        return out;
+        return ThreadCountJvm.output(ThreadCountProbe.class, threads);
     }
 
     @Test
