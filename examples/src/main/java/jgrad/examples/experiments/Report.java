@@ -91,6 +91,16 @@ public final class Report {
                 ? "- Training and validation images are disjoint, and no background appears in both; seed B drew its test set from its training set.\n"
                 : "- Training and validation images are disjoint, but the data has too few backgrounds to keep them apart, so backgrounds "
                 + "appear in both parts (seed B drew its test set from its training set).\n");
+        // the preprocessing follows the data's layout, not the preset
+        String pre = data.dataset().preprocessing().name();
+        if (!b && pre.equals("B")) {
+            md.append("- The data is in seed B's layout and is read with seed B's preprocessing: inputs only scaled to [0,1], masks "
+                    + "binarised at 150. Seed A normalised bg and fg_bg with its per-type mean and std and kept its JPEG masks "
+                    + "unbinarised.\n");
+        } else if (b && pre.equals("A")) {
+            md.append("- The data is in seed A's layout and is read with seed A's preprocessing: bg and fg_bg normalised with A's "
+                    + "per-type mean and std, masks not binarised. Seed B only scaled its inputs to [0,1] and binarised masks at 150.\n");
+        }
         md.append("- BerHu is the textbook loss on σ(logits) with c = 0.2·max|error|; seed B applied it to raw logits and multiplied by c, "
                 + "which explains its 0.2882 mRMSE row.\n");
         md.append(String.format(Locale.ROOT, "- The scale is %s: %dx%d images instead of 96x96, %d training images instead of %s, width %s, %s epochs%s.%n%n",
