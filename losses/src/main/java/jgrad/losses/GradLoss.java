@@ -57,14 +57,20 @@ public final class GradLoss implements Loss {
             int base = pl * hw;
             for (int i = 0; i < h; i++) {
                 for (int j = 0; j < w; j++) {
-                    double gx = 0, gy = 0;
+                    double[][] e = new double[3][3];
                     for (int a = 0; a < 3; a++) {
                         for (int b = 0; b < 3; b++) {
                             int k = base + clamp(i + a - 1, h) * w + clamp(j + b - 1, w);
-                            double e = target[k] - Sigmoid.of(pred[k]);
-                            gx += KX[a][b] / 8 * e;
-                            gy += KX[b][a] / 8 * e;
+                            e[a][b] = target[k] - Sigmoid.of(pred[k]);
                         }
+                    }
+                    // K[a][0] = −K[a][2], K[a][1] = 0: summed as differences of mirrored taps, so
+                    // that an image flat along a direction gives exactly 0 there (sign 0), not the
+                    // rounding residue of adding and subtracting the same terms
+                    double gx = 0, gy = 0;
+                    for (int a = 0; a < 3; a++) {
+                        gx += KX[a][2] / 8 * (e[a][2] - e[a][0]);
+                        gy += KX[a][2] / 8 * (e[2][a] - e[0][a]);
                     }
                     s += Math.abs(gx) + Math.abs(gy);
                     double sx = Math.signum(gx), sy = Math.signum(gy);
