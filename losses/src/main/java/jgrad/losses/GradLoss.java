@@ -53,11 +53,11 @@ public final class GradLoss implements Loss {
         int planes = shape[0] * shape[1], h = shape[2], w = shape[3], hw = h * w, n = pred.length;
         double[] de = new double[n];
         double s = 0;
+        double[][] e = new double[3][3]; // the 3×3 errors around the current pixel
         for (int pl = 0; pl < planes; pl++) {
             int base = pl * hw;
             for (int i = 0; i < h; i++) {
                 for (int j = 0; j < w; j++) {
-                    double[][] e = new double[3][3];
                     for (int a = 0; a < 3; a++) {
                         for (int b = 0; b < 3; b++) {
                             int k = base + clamp(i + a - 1, h) * w + clamp(j + b - 1, w);
