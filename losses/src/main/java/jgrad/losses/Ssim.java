@@ -131,13 +131,18 @@ public final class Ssim implements Loss {
             double[] acc = new double[1];
             for (int img = 0; img < images; img++) {
                 int base = img * hw;
+                // moments of x − kx and y − ky with kx, ky the image's first pixel: S is unchanged,
+                // and where an image is constant its σ terms are exactly 0 rather than a rounding
+                // residue of E[x²] − E[x]² (which, at C2 = 0, would put S = 0 on either side of the
+                // clamp at 1 − S = 1 by chance)
+                double kx = Sigmoid.of(pred[base]), ky = target[base];
                 for (int oi = 0; oi < ho; oi++) {
                     for (int oj = 0; oj < wo; oj++) {
                         double mx = 0, my = 0, mxx = 0, myy = 0, mxy = 0;
                         for (int a = 0; a < win; a++) {
                             for (int b = 0; b < win; b++) {
                                 int k = base + source(oi + a - pad, h) * w + source(oj + b - pad, w);
-                                double wt = g[a] * g[b], x = Sigmoid.of(pred[k]), y = target[k];
+                                double wt = g[a] * g[b], x = Sigmoid.of(pred[k]) - kx, y = target[k] - ky;
                                 mx += wt * x;
                                 my += wt * y;
                                 mxx += wt * x * x;
@@ -145,16 +150,17 @@ public final class Ssim implements Loss {
                                 mxy += wt * x * y;
                             }
                         }
-                        double a1 = 2 * mx * my + c1, a2 = 2 * (mxy - mx * my) + c2;
-                        double b1 = mx * mx + my * my + c1, b2 = (mxx - mx * mx) + (myy - my * my) + c2;
+                        double ux = mx + kx, uy = my + ky;
+                        double a1 = 2 * ux * uy + c1, a2 = 2 * (mxy - mx * my) + c2;
+                        double b1 = ux * ux + uy * uy + c1, b2 = (mxx - mx * mx) + (myy - my * my) + c2;
                         double d = b1 * b2, s = a1 * a2 / d;
                         double u = lossAndSlope(s, acc) / m;
-                        double dmu = 2 * my * a2 / d - 2 * mx * s / b1 + 2 * mx * s / b2 - 2 * my * a1 / d;
+                        double dmu = 2 * uy * a2 / d - 2 * ux * s / b1 + 2 * mx * s / b2 - 2 * my * a1 / d;
                         double dxx = -s / b2, dxy = 2 * a1 / d;
                         for (int a = 0; a < win; a++) {
                             for (int b = 0; b < win; b++) {
                                 int k = base + source(oi + a - pad, h) * w + source(oj + b - pad, w);
-                                double x = Sigmoid.of(pred[k]), y = target[k];
+                                double x = Sigmoid.of(pred[k]) - kx, y = target[k] - ky;
                                 grad[k] += g[a] * g[b] * u * (dmu + 2 * x * dxx + y * dxy);
                             }
                         }
