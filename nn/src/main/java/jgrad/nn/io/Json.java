@@ -44,7 +44,8 @@ public final class Json {
         } else if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
             if (!Double.isFinite(d)) throw new IllegalArgumentException("Json.write: " + d + " cannot be written as JSON");
-            if (d == Math.rint(d) && Math.abs(d) < 1e15) sb.append((long) d).append(".0");
+            if (d == 0 && 1 / d < 0) sb.append("-0.0"); // (long) -0.0 would drop the sign
+            else if (d == Math.rint(d) && Math.abs(d) < 1e15) sb.append((long) d).append(".0");
             else sb.append(d);
         } else if (v instanceof Number n) {
             sb.append(n.longValue());
@@ -274,11 +275,14 @@ public final class Json {
                     case 't' -> sb.append('\t');
                     case 'u' -> {
                         if (pos + 4 > s.length()) throw error("short \\u escape");
-                        try {
-                            sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw error("bad \\u escape");
+                        int code = 0;
+                        for (int i = 0; i < 4; i++) {
+                            // exactly four ASCII hex digits: Integer.parseInt would also take a sign
+                            int h = hex(s.charAt(pos + i));
+                            if (h < 0) throw error("bad \\u escape");
+                            code = code * 16 + h;
                         }
+                        sb.append((char) code);
                         pos += 4;
                     }
                     default -> {
@@ -293,7 +297,7 @@ public final class Json {
             int start = pos;
             if (s.charAt(pos) == '-') pos++;
             int digits = pos;
-            while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+            while (pos < s.length() && isDigit(s.charAt(pos))) pos++;
             if (pos == digits) throw error("expected digits");
             if (s.charAt(digits) == '0' && pos - digits > 1) throw error("leading zero in number");
             boolean integral = true;
@@ -301,7 +305,7 @@ public final class Json {
                 integral = false;
                 pos++;
                 int f = pos;
-                while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+                while (pos < s.length() && isDigit(s.charAt(pos))) pos++;
                 if (pos == f) throw error("expected digits after '.'");
             }
             if (pos < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
@@ -309,7 +313,7 @@ public final class Json {
                 pos++;
                 if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) pos++;
                 int f = pos;
-                while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+                while (pos < s.length() && isDigit(s.charAt(pos))) pos++;
                 if (pos == f) throw error("expected exponent digits");
             }
             String t = s.substring(start, pos);
@@ -320,7 +324,24 @@ public final class Json {
                     // too large for a long: fall through to double
                 }
             }
-            return Double.parseDouble(t);
+            double d = Double.parseDouble(t);
+            if (Double.isInfinite(d)) {
+                pos = start;
+                throw error("number " + (t.length() > 40 ? t.substring(0, 40) + "..." : t) + " is beyond the range of a double");
+            }
+            return d;
+        }
+
+        /** JSON digits are ASCII only; Character.isDigit would also take e.g. Arabic-Indic digits. */
+        static boolean isDigit(char c) {
+            return c >= '0' && c <= '9';
+        }
+
+        static int hex(char c) {
+            if (c >= '0' && c <= '9') return c - '0';
+            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+            return -1;
         }
     }
 }
