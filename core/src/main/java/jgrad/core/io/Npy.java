@@ -148,9 +148,14 @@ public final class Npy {
 
     private static int[] parseShape(String s, String name) throws IOException {
         List<Integer> dims = new ArrayList<>();
-        for (String part : s.split(",")) {
-            String p = part.strip();
-            if (p.isEmpty()) continue;
+        String[] parts = s.split(",", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i].strip();
+            if (p.isEmpty()) {
+                // only "()" or the trailing comma of a Python tuple, as in "(3,)" or "(2, 3,)"
+                if (parts.length == 1 || (i == parts.length - 1 && !dims.isEmpty())) continue;
+                throw new IOException("npy: " + name + " has a malformed shape '(" + s + ")'");
+            }
             if (p.endsWith("L")) p = p.substring(0, p.length() - 1);
             try {
                 int d = Integer.parseInt(p);
