@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +67,16 @@ public final class SafeTensors {
     private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
         Objects.requireNonNull(tensors, "tensors");
         Map<String, Object> h = new LinkedHashMap<>();
-        if (metadata != null && !metadata.isEmpty()) h.put("__metadata__", new LinkedHashMap<>(metadata));
+        if (metadata != null && !metadata.isEmpty()) {
+            for (var e : metadata.entrySet()) {
+                // a null would be written as JSON null, which no reader (this one included) accepts
+                if (e.getKey() == null || e.getValue() == null) {
+                    throw new IllegalArgumentException("SafeTensors.write: metadata entry " + e.getKey() + "=" + e.getValue()
+                            + " has a null key or value; metadata holds strings only");
+                }
+            }
+            h.put("__metadata__", new LinkedHashMap<>(metadata));
+        }
         long offset = 0;
         for (var e : tensors.entrySet()) {
             String name = e.getKey();
@@ -133,7 +144,17 @@ public final class SafeTensors {
             throw corrupt(source, "header length " + n + " does not fit a file of " + bytes.length + " bytes");
         }
         int dataStart = 8 + (int) n;
-        String text = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
+        String text;
+        try {
+            // strict: replacing bad bytes with U+FFFD would read tensors under names nobody wrote
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, 8, (int) n))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw corrupt(source, "header is not valid UTF-8 (" + e.getMessage() + ")");
+        }
         Map<String, Object> header;
         try {
             header = Json.parseObject(text);
