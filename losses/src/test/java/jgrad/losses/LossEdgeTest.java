@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.IntToDoubleFunction;
 
+import static jgrad.losses.EdgeCases.*;
 import static jgrad.losses.LossInputs.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,37 +28,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * tolerance is the contract test's ({@link LossInputs#mismatch}). Where SSIM's images are
  * identical (S = 1, its maximum), its exact gradient is 0 and both twins give rounding noise,
  * the reference's ~1e-16 and the float path's ~1e-7 of the gradient's usual size: there the
- * values are compared and both gradients only bounded ({@link #NOISE}).
+ * values are compared and both gradients only bounded ({@link EdgeCases#NOISE}). The shapes and
+ * inputs are {@link EdgeCases}'s, shared with the CUDA kernels' edge test.
  */
 class LossEdgeTest {
-    private static final int[] WIDTHS = {1, 15, 16, 17, 33};
-    private static final float[] WEIGHTS = {0.75f, -2.5f, 3f};
-    /** Bound on "zero up to rounding" for SSIM at identical images, as a fraction of 1/(elements per image). */
-    private static final double NOISE = 1e-4;
-
     private final List<String> failures = new ArrayList<>();
     private int runs;
-
-    // ---- inputs ----------------------------------------------------------------------------------
-
-    /** One value per element from its (image, row, column). */
-    @FunctionalInterface
-    interface Field {
-        double at(int image, int row, int column);
-    }
-
-    static float[] field(int[] shape, Field f) {
-        int h = shape[2], w = shape[3], hw = h * w;
-        float[] a = new float[numel(shape)];
-        for (int i = 0; i < a.length; i++) a[i] = (float) f.at(i / hw, i % hw / w, i % w);
-        return a;
-    }
-
-    static float[] each(int n, IntToDoubleFunction f) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float) f.applyAsDouble(i);
-        return a;
-    }
 
     // ---- comparison ------------------------------------------------------------------------------
 
@@ -67,14 +42,10 @@ class LossEdgeTest {
         String what = loss.name() + " " + Arrays.toString(shape) + " " + inputs;
         Loss.Reference ref = loss.reference(toDouble(pred), toDouble(target), shape);
         int n = pred.length;
-        double bound = NOISE * shape[0] * shape[1] / n;
+        double bound = noiseBound(shape);
         if (noise) {
-            for (int i = 0; i < n; i++) {
-                if (!(Math.abs(ref.grad()[i]) <= bound)) {
-                    failures.add(what + ": reference gradient[" + i + "] " + ref.grad()[i] + " is not zero up to rounding");
-                    break;
-                }
-            }
+            String err = referenceNotNoise(ref, bound);
+            if (err != null) failures.add(what + ": " + err);
         }
 
         runs++;
@@ -83,9 +54,7 @@ class LossEdgeTest {
         compare(what + ", write", ref, value, grad, noise, bound);
 
         runs++;
-        double gmax = 0;
-        for (double g : ref.grad()) gmax = Math.max(gmax, Math.abs(g));
-        double m = gmax == 0 || noise ? 1.0 / n : gmax;
+        double m = startScale(ref, noise);
         Rng rng = new Rng(runs);
         float weight = WEIGHTS[runs % WEIGHTS.length];
         float[] before = each(n, i -> m * (2 * rng.nextDouble() - 1));
@@ -98,15 +67,7 @@ class LossEdgeTest {
     }
 
     private void compare(String what, Loss.Reference ref, double value, float[] grad, boolean noise, double bound) {
-        String err;
-        if (noise) {
-            err = Math.abs(value - ref.value()) <= 1e-5 + 1e-4 * Math.abs(ref.value()) ? null : "value " + value + " vs reference " + ref.value();
-            for (int i = 0; i < grad.length && err == null; i++) {
-                if (!(Math.abs(grad[i]) <= bound)) err = "gradient[" + i + "] " + grad[i] + " is not zero up to rounding (bound " + bound + ")";
-            }
-        } else {
-            err = mismatch(ref, value, grad);
-        }
+        String err = EdgeCases.compare(ref, value, grad, noise, bound);
         if (err != null) failures.add(what + ": " + err);
     }
 
@@ -117,79 +78,26 @@ class LossEdgeTest {
         }
     }
 
-    /**
-     * The adversarial inputs on one shape. {@code ssim}: identical images give noise-sized
-     * gradients (compared as such); otherwise σ(pred) = target is an exact zero of every loss's
-     * error and compared as any input.
-     */
+    /** The adversarial inputs of {@link EdgeCases#grid} on one shape, each in both modes. */
     private void grid(Loss loss, int[] shape) {
-        boolean ssim = loss instanceof Ssim;
-        int n = numel(shape), h = shape[2], w = shape[3];
-        Rng rng = new Rng(31L * n + h);
-        float[] x = logits(rng, n, 2), t = uniform(rng, n);
-        float[] pm100 = each(n, i -> rng.nextDouble() < 0.5 ? -100 : 100);
-        float[] bits = each(n, i -> rng.nextDouble() < 0.5 ? 0 : 1);
-
-        check(loss, "random", shape, x, t, false);
-        check(loss, "constant images", shape, filled(n, 0.3f), filled(n, 0.6f), false);
-        check(loss, "constant prediction, random target", shape, filled(n, -0.4f), t, false);
-        check(loss, "random prediction, constant target", shape, x, filled(n, 0.25f), false);
-        // flat along rows (each row constant) or columns (each column constant): zero variance along one axis
-        check(loss, "rows constant", shape, field(shape, (im, r, c) -> 2 * Math.sin(3.1 * r + im)),
-                field(shape, (im, r, c) -> 0.5 + 0.4 * Math.cos(1.7 * r - im)), false);
-        check(loss, "columns constant", shape, field(shape, (im, r, c) -> 2 * Math.sin(2.3 * c + im)),
-                field(shape, (im, r, c) -> 0.5 + 0.4 * Math.cos(1.3 * c - im)), false);
-        check(loss, "rows constant against columns constant", shape, field(shape, (im, r, c) -> 2 * Math.sin(3.1 * r)),
-                field(shape, (im, r, c) -> 0.5 + 0.4 * Math.cos(1.3 * c)), false);
-        // σ(0) = 0.5 and σ(±100) = 1 (and ≈ 4e-44 against 0) in float and double alike
-        check(loss, "identical: logits 0, target 0.5", shape, new float[n], filled(n, 0.5f), ssim);
-        float[] mixed = each(n, i -> i % 3 == 0 ? 0 : pm100[i]), mixedT = each(n, i -> i % 3 == 0 ? 0.5 : pm100[i] > 0 ? 1 : 0);
-        check(loss, "identical: logits 0 and ±100, targets 0.5 and 1, 0", shape, mixed, mixedT, ssim);
-        check(loss, "identical: rows constant at logits ±100, binary targets", shape,
-                field(shape, (im, r, c) -> (r + im) % 2 == 0 ? 100 : -100), field(shape, (im, r, c) -> (r + im) % 2 == 0 ? 1 : 0), ssim);
-        check(loss, "logits ±100, random targets", shape, pm100, t, false);
-        check(loss, "logits ±100, binary targets", shape, pm100, bits, false);
-        check(loss, "logits ±100, inverted binary targets", shape, pm100, each(n, i -> pm100[i] > 0 ? 0 : 1), false);
-        // empty and full masks, with the prediction at 0 (logits −100), 1 (+100) or random
-        check(loss, "empty masks, logits −100", shape, filled(n, -100), new float[n], false);
-        check(loss, "empty masks, logits +100", shape, filled(n, 100), new float[n], false);
-        check(loss, "empty masks, random logits", shape, x, new float[n], false);
-        check(loss, "full masks, logits +100", shape, filled(n, 100), filled(n, 1), false);
-        check(loss, "full masks, logits −100", shape, filled(n, -100), filled(n, 1), false);
-        check(loss, "full masks, random logits", shape, x, filled(n, 1), false);
-        // the first image of the batch empty and predicted empty, the others random
-        int first = shape[1] * h * w;
-        check(loss, "first image empty and predicted empty", shape, each(n, i -> i < first ? -100 : x[i]),
-                each(n, i -> i < first ? 0 : bits[i]), false);
-        // BerHu: logits 0 give p = 0.5; targets 0.1875 (d = 0.3125, the largest, so c = 0.0625
-        // exactly in float and double), 0.4375 and 0.5625 (d = c exactly), 0.5 (d = 0), others inside
-        float[] ties = {0.1875f, 0.4375f, 0.5625f, 0.5f, 0.3f, 0.6f, 0.45f, 0.8125f};
-        check(loss, "berhu ties: d = c and d = 0 at logits 0", shape, new float[n], each(n, i -> ties[i % ties.length]), false);
+        for (Input in : EdgeCases.grid(loss, shape)) check(loss, in.name(), shape, in.pred(), in.target(), in.noise());
     }
 
     // ---- the tests -----------------------------------------------------------------------------
 
     @Test
     void elementwiseAndOverlapLossesOnTheGrid() {
-        for (String name : List.of("bce", "dice-a", "dice-b", "tversky", "bce-dice", "bce-dice-a", "bce-tversky", "rmse", "berhu")) {
+        for (String name : ELEMENTWISE) {
             Loss loss = Losses.get(name);
-            for (int w : WIDTHS) {
-                for (int h : new int[]{1, 3, 16}) {
-                    grid(loss, new int[]{1, 1, h, w});
-                    grid(loss, new int[]{9, 2, h, w});
-                }
-            }
+            for (int[] shape : elementwiseShapes()) grid(loss, shape);
         }
         assertNoFailures();
     }
 
     @Test
     void weightedSumsOutsideTheFusedPairsOnTheGrid() {
-        for (Loss loss : new Loss[]{
-                WeightedSum.of("rmse-berhu", 1, new Rmse(), 3, new BerHu()),
-                WeightedSum.of("tversky-bce", 0.5, Tversky.seedB(), 1.5, new Bce()),
-                WeightedSum.of("ssim-dice", 2, Ssim.seedA(), 1, Dice.seedA())}) {
-            for (int[] shape : new int[][]{{1, 1, 11, 11}, {9, 2, 12, 17}}) grid(loss, shape);
+        for (Loss loss : weightedSums()) {
+            for (int[] shape : WEIGHTED_SUM_SHAPES) grid(loss, shape);
         }
         assertNoFailures();
     }
@@ -198,10 +106,7 @@ class LossEdgeTest {
     void ssimAAtAndAroundItsWindow() {
         Loss loss = Losses.get("ssim-a");
         assertEquals(11, loss.minSize());
-        for (int[] shape : new int[][]{{1, 1, 11, 11}, {1, 1, 11, 12}, {1, 1, 12, 11}, {1, 1, 12, 12}, {9, 2, 11, 11},
-                {1, 2, 11, 33}, {9, 1, 33, 11}, {1, 1, 11, 16}, {1, 1, 17, 11}}) {
-            grid(loss, shape);
-        }
+        for (int[] shape : SSIM_A_SHAPES) grid(loss, shape);
         assertNoFailures();
         assertRejected(loss, 10, 11);
         assertRejected(loss, 11, 10);
@@ -212,10 +117,7 @@ class LossEdgeTest {
         Loss loss = Losses.get("ssim-b");
         // reflect padding by 11/2 = 5 mirrors index −5 onto 5: the image needs 6 rows and columns
         assertEquals(6, loss.minSize());
-        for (int[] shape : new int[][]{{1, 1, 6, 6}, {1, 1, 6, 7}, {1, 1, 7, 6}, {1, 1, 7, 7}, {9, 2, 6, 6},
-                {1, 2, 6, 33}, {9, 1, 17, 6}, {1, 1, 6, 16}, {1, 1, 11, 12}}) {
-            grid(loss, shape);
-        }
+        for (int[] shape : SSIM_B_SHAPES) grid(loss, shape);
         assertNoFailures();
         assertRejected(loss, 5, 6);
         assertRejected(loss, 6, 5);
