@@ -9,6 +9,7 @@ import jgrad.examples.experiments.Experiment;
 import jgrad.examples.models.JointModel;
 import jgrad.examples.models.ModelOptions;
 import jgrad.examples.models.Models;
+import jgrad.nn.io.AtomicFile;
 import jgrad.nn.io.Json;
 import jgrad.nn.io.SafeTensors;
 import jgrad.nn.train.Batch;
@@ -93,12 +94,12 @@ public final class PredictCommand implements Callable<Integer> {
         Files.createDirectories(out);
         String stem = fgBg.getFileName().toString().replaceFirst("\\.[^.]+$", "");
         Path maskPng = out.resolve(stem + "_mask.png");
-        ImageFiles.writeAtomically(maskPng, ImageFiles.png(ImageFiles.toBytes(Resize.bilinear(p[0], 1, size, size, h, w)), w, h, 1));
+        AtomicFile.writeUnsynced(maskPng, ImageFiles.png(ImageFiles.toBytes(Resize.bilinear(p[0], 1, size, size, h, w)), w, h, 1));
         var o = spec.commandLine().getOut();
         o.println("wrote " + maskPng + " (" + w + "x" + h + ")");
         if (p[1] != null) {
             Path depthPng = out.resolve(stem + "_depth.png");
-            ImageFiles.writeAtomically(depthPng, ImageFiles.png(ImageFiles.toBytes(Resize.bilinear(p[1], 1, size, size, h, w)), w, h, 1));
+            AtomicFile.writeUnsynced(depthPng, ImageFiles.png(ImageFiles.toBytes(Resize.bilinear(p[1], 1, size, size, h, w)), w, h, 1));
             o.println("wrote " + depthPng + " (" + w + "x" + h + ", 255 = near)");
         } else {
             o.println("no depth map: " + name + " predicts the mask only");

@@ -6,10 +6,8 @@ import java.awt.image.Raster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -157,30 +155,6 @@ public final class ImageFiles {
             }
         }
         return img;
-    }
-
-    /**
-     * Writes a file all-or-nothing: the bytes go to a temporary file beside the target, which is
-     * then renamed over it, so a write that fails or is killed half-way never leaves a partial file
-     * under the target's name (the temporary file is deleted on failure). There is no fsync: this
-     * guards against failed and interrupted writes, not against power loss, and keeps writing
-     * thousands of small dataset files fast.
-     */
-    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-        boolean done = false;
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
-        } finally {
-            if (!done) Files.deleteIfExists(tmp);
-        }
     }
 
     /** Rounds [0,1] floats to bytes 0..255. */

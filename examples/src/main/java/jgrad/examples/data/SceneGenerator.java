@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jgrad.core.Rng;
+import jgrad.nn.io.AtomicFile;
 
 /**
  * Writes a synthetic depth + mask dataset in either seed {@link Layout}: rendered rooms
@@ -224,10 +225,10 @@ public final class SceneGenerator {
         }
     }
 
-    /** All-or-nothing ({@link ImageFiles#writeAtomically}): an interrupted run leaves no partial file. */
+    /** All-or-nothing ({@link AtomicFile#writeUnsynced}): an interrupted run leaves no partial file. */
     private static void write(Path p, byte[] bytes) {
         try {
-            ImageFiles.writeAtomically(p, bytes);
+            AtomicFile.writeUnsynced(p, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("generate-data: cannot write " + p + ": " + reason(e), e);
         }

@@ -28,6 +28,19 @@ public final class AtomicFile {
     private AtomicFile() {}
 
     public static void write(Path target, Writer writer) throws IOException {
+        write(target, writer, true);
+    }
+
+    /**
+     * All-or-nothing as {@link #write}, but without flushing to disk before the rename: it guards
+     * against failed and killed writes, not against power loss, and keeps writing thousands of
+     * small files (a generated data set) fast.
+     */
+    public static void writeUnsynced(Path target, byte[] bytes) throws IOException {
+        write(target, out -> out.write(bytes), false);
+    }
+
+    private static void write(Path target, Writer writer, boolean sync) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);
@@ -38,7 +51,7 @@ public final class AtomicFile {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                 writer.writeTo(out);
                 out.flush();
-                ch.force(true);
+                if (sync) ch.force(true);
             }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
