@@ -4,6 +4,7 @@ import jgrad.core.Rng;
 import jgrad.core.cpu.Simd;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.IntToDoubleFunction;
@@ -11,7 +12,9 @@ import java.util.function.IntToDoubleFunction;
 import static jgrad.losses.LossInputs.filled;
 import static jgrad.losses.LossInputs.logits;
 import static jgrad.losses.LossInputs.numel;
+import static jgrad.losses.LossInputs.toDouble;
 import static jgrad.losses.LossInputs.uniform;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The edge-case grids of the fused losses: the shapes and inputs of {@link GradLossEdgeTest} (the
@@ -352,5 +355,76 @@ public final class EdgeCases {
             if (!(Math.abs(ref.grad()[i]) <= bound)) return "reference gradient[" + i + "] " + ref.grad()[i] + " is not zero up to rounding";
         }
         return null;
+    }
+
+    /** One run of a loss: writes (or, accumulating, adds) weight·dL/dpred into {@code grad} and returns L. */
+    @FunctionalInterface
+    public interface Runner {
+        double run(Loss loss, float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate);
+    }
+
+    /**
+     * Runs edge cases through one implementation (the CPU fast path, the CUDA kernels) against the
+     * reference and collects the disagreements, so that a test reports all of them at once.
+     */
+    public static final class Checker {
+        private final Runner runner;
+        private final List<String> failures = new ArrayList<>();
+        private int runs;
+
+        public Checker(Runner runner) {
+            this.runner = runner;
+        }
+
+        /**
+         * Both modes for one input: writing into a gradient filled with NaN, and accumulating with
+         * a weight ≠ 1 onto values of the gradient's own size. {@code kink}: gradient elements
+         * left out as next to a sign's kink (null: none); {@code noise}: the exact gradient is 0,
+         * so compare the value and bound the gradient.
+         */
+        public void check(Loss loss, String inputs, int[] shape, float[] pred, float[] target, boolean[] kink, boolean noise) {
+            String what = loss.name() + " " + Arrays.toString(shape) + " " + inputs;
+            Loss.Reference ref = loss.reference(toDouble(pred), toDouble(target), shape);
+            int n = pred.length;
+            double bound = noiseBound(shape);
+            if (noise) {
+                String err = referenceNotNoise(ref, bound);
+                if (err != null) failures.add(what + ": " + err);
+            }
+
+            runs++;
+            float[] grad = filled(n, Float.NaN);
+            double value = runner.run(loss, pred, target, shape, grad, 1f, false);
+            compare(what + ", write", ref, value, grad, kink, noise, bound);
+
+            runs++;
+            double m = startScale(ref, noise);
+            Rng rng = new Rng(runs);
+            float weight = WEIGHTS[runs % WEIGHTS.length];
+            float[] before = each(n, i -> m * (2 * rng.nextDouble() - 1));
+            grad = before.clone();
+            value = runner.run(loss, pred, target, shape, grad, weight, true);
+            float[] added = new float[n];
+            for (int i = 0; i < n; i++) added[i] = (float) (((double) grad[i] - before[i]) / weight);
+            // what accumulating adds is known to the float rounding of the sum, |before| ~ max|grad|
+            compare(what + ", accumulate ×" + weight, ref, value, added, kink, noise, bound + 2e-7 * m);
+        }
+
+        /** Records a disagreement of (value, grad) with the reference, if any. */
+        public void compare(String what, Loss.Reference ref, double value, float[] grad, boolean[] kink, boolean noise, double bound) {
+            String err = EdgeCases.compare(ref, value, kink == null ? grad : outsideKinks(grad, kink, ref), noise, bound);
+            if (err != null) failures.add(what + ": " + err);
+        }
+
+        public List<String> failures() {
+            return failures;
+        }
+
+        public void assertNoFailures() {
+            if (!failures.isEmpty()) {
+                fail(failures.size() + " of " + runs + " runs disagree with the reference:\n  "
+                        + String.join("\n  ", failures.subList(0, Math.min(25, failures.size()))));
+            }
+        }
     }
 }

@@ -3,16 +3,13 @@ package jgrad.losses;
 import jgrad.core.Rng;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 import static jgrad.losses.EdgeCases.*;
 import static jgrad.losses.LossInputs.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The fused losses (all registered ones but grad, which has {@link GradLossEdgeTest}) against
@@ -32,55 +29,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * inputs are {@link EdgeCases}'s, shared with the CUDA kernels' edge test.
  */
 class LossEdgeTest {
-    private final List<String> failures = new ArrayList<>();
-    private int runs;
-
-    // ---- comparison ------------------------------------------------------------------------------
-
-    /** Both modes against the reference; {@code noise}: exact gradient 0, compare values and bound gradients. */
-    private void check(Loss loss, String inputs, int[] shape, float[] pred, float[] target, boolean noise) {
-        String what = loss.name() + " " + Arrays.toString(shape) + " " + inputs;
-        Loss.Reference ref = loss.reference(toDouble(pred), toDouble(target), shape);
-        int n = pred.length;
-        double bound = noiseBound(shape);
-        if (noise) {
-            String err = referenceNotNoise(ref, bound);
-            if (err != null) failures.add(what + ": " + err);
-        }
-
-        runs++;
-        float[] grad = filled(n, Float.NaN);
-        double value = loss.forwardBackward(pred, target, shape, grad, 1f, false);
-        compare(what + ", write", ref, value, grad, noise, bound);
-
-        runs++;
-        double m = startScale(ref, noise);
-        Rng rng = new Rng(runs);
-        float weight = WEIGHTS[runs % WEIGHTS.length];
-        float[] before = each(n, i -> m * (2 * rng.nextDouble() - 1));
-        grad = before.clone();
-        value = loss.forwardBackward(pred, target, shape, grad, weight, true);
-        float[] added = new float[n];
-        for (int i = 0; i < n; i++) added[i] = (float) (((double) grad[i] - before[i]) / weight);
-        // what accumulating adds is known to the float rounding of the sum, |before| ~ max|grad|
-        compare(what + ", accumulate ×" + weight, ref, value, added, noise, bound + 2e-7 * m);
-    }
-
-    private void compare(String what, Loss.Reference ref, double value, float[] grad, boolean noise, double bound) {
-        String err = EdgeCases.compare(ref, value, grad, noise, bound);
-        if (err != null) failures.add(what + ": " + err);
-    }
-
-    private void assertNoFailures() {
-        if (!failures.isEmpty()) {
-            fail(failures.size() + " of " + runs + " runs disagree with the reference:\n  "
-                    + String.join("\n  ", failures.subList(0, Math.min(25, failures.size()))));
-        }
-    }
+    private final Checker checker = new Checker(Loss::forwardBackward);
 
     /** The adversarial inputs of {@link EdgeCases#grid} on one shape, each in both modes. */
     private void grid(Loss loss, int[] shape) {
-        for (Input in : EdgeCases.grid(loss, shape)) check(loss, in.name(), shape, in.pred(), in.target(), in.noise());
+        for (Input in : EdgeCases.grid(loss, shape)) checker.check(loss, in.name(), shape, in.pred(), in.target(), null, in.noise());
     }
 
     // ---- the tests -----------------------------------------------------------------------------
@@ -91,7 +44,7 @@ class LossEdgeTest {
             Loss loss = Losses.get(name);
             for (int[] shape : elementwiseShapes()) grid(loss, shape);
         }
-        assertNoFailures();
+        checker.assertNoFailures();
     }
 
     @Test
@@ -99,7 +52,7 @@ class LossEdgeTest {
         for (Loss loss : weightedSums()) {
             for (int[] shape : WEIGHTED_SUM_SHAPES) grid(loss, shape);
         }
-        assertNoFailures();
+        checker.assertNoFailures();
     }
 
     @Test
@@ -107,7 +60,7 @@ class LossEdgeTest {
         Loss loss = Losses.get("ssim-a");
         assertEquals(11, loss.minSize());
         for (int[] shape : SSIM_A_SHAPES) grid(loss, shape);
-        assertNoFailures();
+        checker.assertNoFailures();
         assertRejected(loss, 10, 11);
         assertRejected(loss, 11, 10);
     }
@@ -118,7 +71,7 @@ class LossEdgeTest {
         // reflect padding by 11/2 = 5 mirrors index −5 onto 5: the image needs 6 rows and columns
         assertEquals(6, loss.minSize());
         for (int[] shape : SSIM_B_SHAPES) grid(loss, shape);
-        assertNoFailures();
+        checker.assertNoFailures();
         assertRejected(loss, 5, 6);
         assertRejected(loss, 6, 5);
         assertRejected(loss, 5, 33);
@@ -203,10 +156,10 @@ class LossEdgeTest {
                     gmax = Math.max(gmax, Math.abs(ref.grad()[i]));
                 }
                 assertTrue(gmax > 1e-6, what + ": the gradient of S at S = 0 should not vanish here");
-                check(clamped, "S = 0 exactly (C2 = 0, constant prediction)", shape, pred, target, false);
+                checker.check(clamped, "S = 0 exactly (C2 = 0, constant prediction)", shape, pred, target, null, false);
             }
         }
-        assertNoFailures();
+        checker.assertNoFailures();
     }
 
     @Test
@@ -218,12 +171,12 @@ class LossEdgeTest {
         Loss.Reference ref = loss.reference(toDouble(pred), toDouble(target), shape);
         Loss.Result fast = loss.fast(pred, target, shape);
         String what = "ssim-b " + Arrays.toString(shape);
-        compare(what, ref, fast.value(), fast.grad(), false, 0);
-        assertTrue(failures.isEmpty(), failures.toString());
+        checker.compare(what, ref, fast.value(), fast.grad(), null, false, 0);
+        assertTrue(checker.failures().isEmpty(), checker.failures().toString());
         float[] wrong = fast.grad().clone();
         wrong[0] += (float) (2e-3 * Math.abs(ref.grad()[0]) + 1e-6);
-        compare(what + " (corner moved)", ref, fast.value(), wrong, false, 0);
-        compare(what + " (not zero)", ref, fast.value(), fast.grad(), true, 1e-9);
-        assertEquals(2, failures.size(), failures.toString());
+        checker.compare(what + " (corner moved)", ref, fast.value(), wrong, null, false, 0);
+        checker.compare(what + " (not zero)", ref, fast.value(), fast.grad(), null, true, 1e-9);
+        assertEquals(2, checker.failures().size(), checker.failures().toString());
     }
 }

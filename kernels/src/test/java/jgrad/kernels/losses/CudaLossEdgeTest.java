@@ -23,7 +23,6 @@ import static jgrad.losses.LossInputs.uniform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -45,50 +44,12 @@ class CudaLossEdgeTest {
         assumeTrue(Cuda.available(), Cuda.unavailableReason());
     }
 
-    private final List<String> failures = new ArrayList<>();
-    private int runs;
-
-    /**
-     * Both modes on the device for one input. {@code kink}: gradient elements compared as equal
-     * to the reference (null: none); {@code noise}: compare the value and bound the gradient.
-     */
-    private void check(Loss loss, String inputs, int[] shape, float[] pred, float[] target, boolean[] kink, boolean noise) {
-        String what = loss.name() + " " + Arrays.toString(shape) + " " + inputs;
-        Loss.Reference ref = loss.reference(toDouble(pred), toDouble(target), shape);
-        int n = pred.length;
-        double bound = noiseBound(shape);
-        if (noise) {
-            String err = referenceNotNoise(ref, bound);
-            if (err != null) failures.add(what + ": " + err);
-        }
-
-        runs++;
-        CudaLossContractTest.GpuResult written = run(loss, pred, target, shape);
-        compare(what + ", write", ref, written.value(), written.grad(), kink, noise, bound);
-
-        runs++;
-        double m = startScale(ref, noise);
-        Rng rng = new Rng(runs);
-        float weight = WEIGHTS[runs % WEIGHTS.length];
-        float[] before = each(n, i -> m * (2 * rng.nextDouble() - 1));
-        CudaLossContractTest.GpuResult added = run(loss, pred, target, shape, weight, true, before);
-        float[] delta = new float[n];
-        for (int i = 0; i < n; i++) delta[i] = (float) (((double) added.grad()[i] - before[i]) / weight);
-        // what accumulating adds is known to the float rounding of the sum, |before| ~ max|grad|
-        compare(what + ", accumulate ×" + weight, ref, added.value(), delta, kink, noise, bound + 2e-7 * m);
-    }
-
-    private void compare(String what, Loss.Reference ref, double value, float[] grad, boolean[] kink, boolean noise, double bound) {
-        String err = EdgeCases.compare(ref, value, kink == null ? grad : outsideKinks(grad, kink, ref), noise, bound);
-        if (err != null) failures.add(what + ": " + err);
-    }
-
-    private void assertNoFailures() {
-        if (!failures.isEmpty()) {
-            fail(failures.size() + " of " + runs + " runs disagree with the reference:\n  "
-                    + String.join("\n  ", failures.subList(0, Math.min(25, failures.size()))));
-        }
-    }
+    /** The device: the gradient it starts from is the one given, its result is copied back into it. */
+    private final Checker checker = new Checker((loss, pred, target, shape, grad, weight, accumulate) -> {
+        CudaLossContractTest.GpuResult r = run(loss, pred, target, shape, weight, accumulate, grad);
+        System.arraycopy(r.grad(), 0, grad, 0, grad.length);
+        return r.value();
+    });
 
     // ---- grad ------------------------------------------------------------------------------------
 
@@ -107,9 +68,9 @@ class CudaLossEdgeTest {
             int skipped = 0;
             for (boolean k : kink) if (k) skipped++;
             assertTrue(skipped <= kinkAllowance(numel(shape)), Arrays.toString(shape) + ": " + skipped + " elements next to a kink");
-            check(grad, "random", shape, in[0], in[1], kink, false);
+            checker.check(grad, "random", shape, in[0], in[1], kink, false);
         }
-        assertNoFailures();
+        checker.assertNoFailures();
     }
 
     @Test
@@ -119,7 +80,7 @@ class CudaLossEdgeTest {
             int n = numel(shape);
             Rng rng = new Rng(77);
             float[][] noise = gradExtremes(shape, rng,
-                    (what, pred, target) -> check(grad, what, shape, pred, target, nearKink(pred, target, shape), false));
+                    (what, pred, target) -> checker.check(grad, what, shape, pred, target, nearKink(pred, target, shape), false));
             String at = Arrays.toString(shape);
 
             // constant images: every sign is 0, so the gradient is exactly 0 (and accumulating adds exactly 0)
@@ -139,13 +100,13 @@ class CudaLossEdgeTest {
             double bound = gradBound(n);
             for (float g : r.grad()) assertTrue(Float.isFinite(g) && Math.abs(g) <= bound, at + " " + g);
         }
-        assertNoFailures();
+        checker.assertNoFailures();
     }
 
     // ---- the other losses ------------------------------------------------------------------------
 
     private void grid(Loss loss, int[] shape) {
-        for (Input in : EdgeCases.grid(loss, shape)) check(loss, in.name(), shape, in.pred(), in.target(), null, in.noise());
+        for (Input in : EdgeCases.grid(loss, shape)) checker.check(loss, in.name(), shape, in.pred(), in.target(), null, in.noise());
     }
 
     @Test
@@ -154,7 +115,7 @@ class CudaLossEdgeTest {
             Loss loss = Losses.get(name);
             for (int[] shape : elementwiseShapes()) grid(loss, shape);
         }
-        assertNoFailures();
+        checker.assertNoFailures();
     }
 
     @Test
@@ -163,7 +124,7 @@ class CudaLossEdgeTest {
             if (!CudaLosses.supports(loss)) continue;
             for (int[] shape : WEIGHTED_SUM_SHAPES) grid(loss, shape);
         }
-        assertNoFailures();
+        checker.assertNoFailures();
     }
 
     @Test
@@ -171,7 +132,7 @@ class CudaLossEdgeTest {
         Loss a = Losses.get("ssim-a"), b = Losses.get("ssim-b");
         for (int[] shape : SSIM_A_SHAPES) grid(a, shape);
         for (int[] shape : SSIM_B_SHAPES) grid(b, shape);
-        assertNoFailures();
+        checker.assertNoFailures();
         for (int[] hw : new int[][]{{10, 11}, {11, 10}}) assertRejected(a, hw[0], hw[1]);
         for (int[] hw : new int[][]{{5, 6}, {6, 5}, {5, 33}}) assertRejected(b, hw[0], hw[1]);
     }
