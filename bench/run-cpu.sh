@@ -30,4 +30,6 @@ log="${out%.json}.log"
 "$JAVA" --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar "${benches[@]}" \
   ${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 2s} -rf json -rff "$out" | tee -a "$log"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"
+# JMH names the jar by its absolute path; keep the log free of where the clone happens to live
+sed -i "s|$root/||g" "$log"
 echo "results: $out"
