@@ -34,24 +34,26 @@ class ReportPreprocessingTest {
 
     @Test
     void presetAOnLayoutBDataSaysTheInputsAreNotNormalisedAsSeedADid() throws Exception {
-        String md = report("a", "bce", Layout.B, "2");
-        String differs = md.substring(md.indexOf("## How this run differs from the seeds"), md.indexOf("## Results"));
+        String differs = differsSection(report("a", "bce", Layout.B, "2"));
         assertTrue(differs.contains("seed B's preprocessing"), differs);
         assertTrue(differs.contains("Seed A normalised bg and fg_bg"), differs);
     }
 
     @Test
     void presetBOnLayoutADataSaysSeedAsPreprocessingWasUsed() throws Exception {
-        String md = report("b", "bce/bce", Layout.A, "1");
-        String differs = md.substring(md.indexOf("## How this run differs from the seeds"), md.indexOf("## Results"));
+        String differs = differsSection(report("b", "bce/bce", Layout.A, "1"));
         assertTrue(differs.contains("seed A's preprocessing"), differs);
         assertTrue(differs.contains("Seed B only scaled"), differs);
     }
 
     @Test
     void presetBOnLayoutBDataHasNoPreprocessingLine() throws Exception {
-        String md = report("b", "bce/bce", Layout.B, "1");
-        String differs = md.substring(md.indexOf("## How this run differs from the seeds"), md.indexOf("## Results"));
+        String differs = differsSection(report("b", "bce/bce", Layout.B, "1"));
         assertFalse(differs.contains("preprocessing"), differs);
+    }
+
+    /** The report's section on how the run differs from the seeds. */
+    private static String differsSection(String md) {
+        return md.substring(md.indexOf("## How this run differs from the seeds"), md.indexOf("## Results"));
     }
 }
