@@ -194,9 +194,17 @@ final class Elementwise {
         }, cond, a, b);
     }
 
+    /** Rejects a source whose broadcast with the destination is not the destination's own shape. */
+    static void checkBroadcastsTo(String op, int[] src, int[] dst) {
+        if (!java.util.Arrays.equals(Shape.broadcast(op, src, dst), dst)) {
+            throw new IllegalArgumentException(op + ": a source of shape " + Shape.str(src) + " cannot be broadcast to the destination's shape "
+                    + Shape.str(dst));
+        }
+    }
+
     /** dst[...] = src[...] (src broadcast to dst's shape); no gradient is recorded. */
     static void copyInto(Tensor dst, Tensor src0) {
-        Shape.broadcast("copy", src0.shape, dst.shape);
+        checkBroadcastsTo("copy", src0.shape, dst.shape);
         if (dst.isCpu() && !src0.isCpu()) {
             copyInto(dst, src0.to(Device.CPU)); // into host memory: fetch the source first
             return;

@@ -253,6 +253,7 @@ public final class Tensor {
      * as {@code Tensor.copy_}; no gradient is recorded. Returns this.
      */
     public Tensor copyFrom(Tensor src) {
+        Elementwise.checkBroadcastsTo("copyFrom", src.shape, shape);
         try (var ng = Autograd.noGrad(); var scope = MemoryScope.open()) {
             Tensor s = src.device().equals(device()) ? src : src.to(device());
             Elementwise.copyInto(this, s);

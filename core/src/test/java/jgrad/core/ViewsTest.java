@@ -102,6 +102,25 @@ class ViewsTest {
     }
 
     @Test
+    void copyFromBroadcastsTheSourceButNeverTheDestination() {
+        Tensor g = Tensor.zeros(2, 3);
+        g.narrow(1, 1, 2).copyFrom(Tensor.of(new float[]{7, 8}, 2));
+        assertClose(new float[]{0, 7, 8, 0, 7, 8}, g, 0);
+        g.copyFrom(Tensor.scalar(5));
+        assertClose(new float[]{5, 5, 5, 5, 5, 5}, g, 0);
+        // a source larger than the destination is refused, as torch's copy_ does: not a copy of its first row
+        Tensor row = Tensor.zeros(1, 3);
+        assertMessage(() -> row.copyFrom(grid()), "copyFrom [2, 3] into [1, 3]", "copyFrom:", "[1, 3]");
+        assertClose(new float[]{0, 0, 0}, row, 0);
+        assertMessage(() -> Tensor.zeros(2, 1).copyFrom(grid()), "copyFrom [2, 3] into [2, 1]", "copyFrom:", "[2, 1]");
+        // and so is one with more dims (it used to fail with an ArrayIndexOutOfBoundsException)
+        assertMessage(() -> Tensor.zeros(3).copyFrom(grid()), "copyFrom [2, 3] into [3]", "copyFrom:", "[3]");
+        assertMessage(() -> Tensor.zeros(3).copyFrom(Tensor.ones(1, 3)), "copyFrom [1, 3] into [3]", "copyFrom:", "[1, 3]");
+        assertMessage(() -> Tensor.scalar(0).copyFrom(Tensor.ones(1)), "copyFrom [1] into []", "copyFrom:", "[1]");
+        assertMessage(() -> g.copyFrom(Tensor.ones(3, 3)), "copyFrom [3, 3] into [2, 3]", "copyFrom:", "[3, 3]");
+    }
+
+    @Test
     void unsqueezeAcceptsEveryNegativeDimAndRejectsTheRestByName() {
         Tensor g = grid(); // rank 2: unsqueeze takes dims -3 … 2
         assertArrayEquals(new int[]{1, 2, 3}, g.unsqueeze(-3).dims());
