@@ -36,6 +36,15 @@ final class LinearAlgebra {
             throw new IllegalArgumentException("matmul: shapes " + Shape.str(a.shape) + " and " + Shape.str(b.shape)
                     + " cannot be multiplied (inner sizes " + ka + " and " + kb + " differ)");
         }
+        int[] batchA = Arrays.copyOf(a.shape, Math.max(0, a.rank() - 2)), batchB = Arrays.copyOf(b.shape, Math.max(0, b.rank() - 2));
+        for (int i = 1; i <= Math.min(batchA.length, batchB.length); i++) {
+            int da = batchA[batchA.length - i], db = batchB[batchB.length - i];
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException("matmul: shapes " + Shape.str(a.shape) + " and " + Shape.str(b.shape)
+                        + " cannot be multiplied (batch dims " + Shape.str(batchA) + " and " + Shape.str(batchB)
+                        + " cannot be broadcast: " + da + " vs " + db + ")");
+            }
+        }
         Tensor a2 = a.rank() == 1 ? a.unsqueeze(0) : a;
         Tensor b2 = b.rank() == 1 ? b.unsqueeze(1) : b;
         Tensor c = batched(a2, b2);

@@ -181,6 +181,11 @@ class MatmulTest {
         assertTrue(e.getMessage().contains("matmul") && e.getMessage().contains("[]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Tensor.ones(2, 2, 3).matmul(Tensor.ones(3, 3, 1)));
         assertTrue(e.getMessage().contains("matmul") && e.getMessage().contains("broadcast"), e.getMessage());
+        // the operands as given, not just their batch dims ("[2] and [3]")
+        assertTrue(e.getMessage().contains("[2, 2, 3]") && e.getMessage().contains("[3, 3, 1]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Tensor.ones(4).matmul(Tensor.ones(5, 1, 4, 2).expand(5, 3, 4, 2)
+                .matmul(Tensor.ones(2, 2, 2))));
+        assertTrue(e.getMessage().contains("[5, 3, 4, 2]") && e.getMessage().contains("[2, 2, 2]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Tensor.ones(3).matmul(Tensor.ones(4)));
         assertTrue(e.getMessage().contains("[3]") && e.getMessage().contains("[4]"), e.getMessage());
     }
