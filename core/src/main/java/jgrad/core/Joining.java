@@ -64,7 +64,7 @@ final class Joining {
     static Tensor stack(int dim, Tensor... tensors) {
         if (tensors == null || tensors.length == 0) throw new IllegalArgumentException("stack: needs at least one tensor");
         int r = tensors[0].rank();
-        int d = Shape.normalizeDim("stack", dim, r + 1);
+        int d = Shape.normalizeInsertDim("stack", dim, r);
         Tensor[] u = new Tensor[tensors.length];
         for (int k = 0; k < tensors.length; k++) {
             Tensor t = tensors[k];

@@ -110,6 +110,19 @@ public final class Shape {
         return d;
     }
 
+    /**
+     * Maps the position of a dim to insert (unsqueeze, stack) into [0, rank], where −1 appends;
+     * names the op and the tensor's own rank when out of range.
+     */
+    static int normalizeInsertDim(String op, int dim, int rank) {
+        int d = dim < 0 ? dim + rank + 1 : dim;
+        if (d < 0 || d > rank) {
+            throw new IllegalArgumentException(op + ": dimension " + dim + " is out of range for inserting a dim into a tensor of rank "
+                    + rank + " (expected " + (-rank - 1) + " to " + rank + ")");
+        }
+        return d;
+    }
+
     static String str(int[] dims) {
         return Arrays.toString(dims);
     }

@@ -641,7 +641,7 @@ public final class Tensor {
 
     /** Inserts a size-1 dimension at dim (which may equal the rank). */
     public Tensor unsqueeze(int dim) {
-        int d = Shape.normalizeDim("unsqueeze", dim, shape.length + 1); // −1 appends, as torch
+        int d = Shape.normalizeInsertDim("unsqueeze", dim, shape.length); // −1 appends, as torch
         int[] ns = new int[shape.length + 1], nst = new int[shape.length + 1];
         for (int i = 0, j = 0; i < ns.length; i++) {
             if (i == d) {

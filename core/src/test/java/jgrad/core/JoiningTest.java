@@ -89,6 +89,10 @@ class JoiningTest {
         assertTrue(e.getMessage().contains("cat"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Tensor.stack(0, Tensor.zeros(2), Tensor.zeros(3)));
         assertTrue(e.getMessage().contains("stack") && e.getMessage().contains("[3]"), e.getMessage());
+        // stack of 1-D tensors takes dims -2 … 1; the message gives the inputs' rank, not the output's
+        e = assertThrows(IllegalArgumentException.class, () -> Tensor.stack(2, Tensor.zeros(2), Tensor.zeros(2)));
+        assertTrue(e.getMessage().startsWith("stack:") && e.getMessage().contains("rank 1") && e.getMessage().contains("-2")
+                && !e.getMessage().contains("rank 2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(4).split(0, 0));
         assertTrue(e.getMessage().contains("split") && e.getMessage().contains("[4]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Tensor.cat(0));

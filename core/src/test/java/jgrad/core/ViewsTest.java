@@ -127,6 +127,9 @@ class ViewsTest {
         assertArrayEquals(new int[]{2, 1, 3}, g.unsqueeze(-2).dims());
         assertMessage(() -> g.unsqueeze(-4), "unsqueeze -4", "unsqueeze:", "-4");
         assertMessage(() -> g.unsqueeze(3), "unsqueeze 3", "unsqueeze:", "3");
+        // the tensor's own rank and the dims it takes, not "a tensor of rank 3"
+        assertMessage(() -> g.unsqueeze(3), "unsqueeze 3, rank", "unsqueeze:", "rank 2");
+        assertMessage(() -> g.unsqueeze(-4), "unsqueeze -4, range", "unsqueeze:", "-3 to 2");
     }
 
     @Test
