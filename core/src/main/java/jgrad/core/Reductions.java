@@ -124,6 +124,7 @@ final class Reductions {
         boolean[] red = mark("var", x, dims);
         long n = 1;
         for (int i = 0; i < red.length; i++) if (red[i]) n *= x.shape[i];
+        if (n == 0) throw new IllegalArgumentException("var: cannot take the variance over an empty dimension (shape " + Shape.str(x.shape) + ")");
         Tensor centered = x.sub(x.mean(dims, true));
         // torch divides by max(0, n − correction): +∞ (or NaN for 0/0) rather than a negative variance
         return centered.mul(centered).sum(dims, keepDim).div((float) Math.max(0, n - correction));

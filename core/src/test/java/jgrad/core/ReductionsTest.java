@@ -82,6 +82,11 @@ class ReductionsTest {
         assertArrayEquals(new int[]{3}, Tensor.zeros(0, 3).sum(0).dims());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(0, 3).max(new int[]{0}, false));
         assertTrue(e.getMessage().startsWith("max:"), e.getMessage());
+        // var builds on mean, but its error is its own
+        e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(0, 3).var(new int[]{0}, 1, false));
+        assertTrue(e.getMessage().startsWith("var:") && e.getMessage().contains("[0, 3]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 0).var());
+        assertTrue(e.getMessage().startsWith("var:"), e.getMessage());
     }
 
     @Test
