@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -37,7 +39,10 @@ public final class Npy {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new IOException("npy: cannot read " + file + ": " + e.getMessage(), e);
+            // the JDK's messages for these two are the path alone
+            String why = e instanceof NoSuchFileException ? "no such file"
+                    : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new IOException("npy: cannot read " + file + ": " + why, e);
         }
         return parse(bytes, file.toString());
     }
