@@ -588,8 +588,8 @@ public final class Tensor {
     /** Elements [start, start+length) along dim, as a view. */
     public Tensor narrow(int dim, int start, int length) {
         int d = Shape.normalizeDim("narrow", dim, shape.length);
-        if (start < 0 || length < 0 || start + length > shape[d]) {
-            throw new IllegalArgumentException("narrow: range [" + start + ", " + (start + length) + ") is outside dim "
+        if (start < 0 || length < 0 || length > shape[d] - start) { // not start + length: it may pass 2^31
+            throw new IllegalArgumentException("narrow: range [" + start + ", " + (start + (long) length) + ") is outside dim "
                     + dim + " of size " + shape[d] + " (shape " + Shape.str(shape) + ")");
         }
         return slice(d, start, start + length, 1);
@@ -604,7 +604,7 @@ public final class Tensor {
                     + " of size " + shape[d] + " (shape " + Shape.str(shape) + ")");
         }
         int[] ns = shape.clone(), nst = strides.clone();
-        ns[d] = (end - start + step - 1) / step;
+        ns[d] = end == start ? 0 : (end - start - 1) / step + 1; // ⌈(end − start)/step⌉ without overflow for a large step
         nst[d] = strides[d] * step;
         Tensor out = viewOf(offset + start * strides[d], ns, nst);
         int[] in = shape;

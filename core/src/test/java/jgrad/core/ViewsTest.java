@@ -102,6 +102,15 @@ class ViewsTest {
     }
 
     @Test
+    void sliceAndNarrowBoundsDoNotOverflow() {
+        // a step past the end takes the first element only; start + length past 2^31 is out of range
+        assertClose(new float[]{0}, Tensor.arange(4).slice(0, 0, 4, Integer.MAX_VALUE), 0);
+        assertClose(new float[]{1}, Tensor.arange(4).slice(0, 1, 3, Integer.MAX_VALUE - 1), 0);
+        assertEquals(0, Tensor.arange(4).slice(0, 2, 2, Integer.MAX_VALUE).numel());
+        assertMessage(() -> Tensor.arange(4).narrow(0, 2, Integer.MAX_VALUE), "narrow past 2^31", "narrow:", "[2, 2147483649)");
+    }
+
+    @Test
     void copyFromBroadcastsTheSourceButNeverTheDestination() {
         Tensor g = Tensor.zeros(2, 3);
         g.narrow(1, 1, 2).copyFrom(Tensor.of(new float[]{7, 8}, 2));
