@@ -30,7 +30,10 @@ public enum BinaryOp {
         public double apply(double a, double b) { return Math.pow(a, b); }
         /** b·a^(b−1); written with pow so that a = 0 with b ≥ 1 gives a finite value. */
         public double da(double a, double b, double y) { return b == 0 ? 0 : b * Math.pow(a, b - 1); }
-        /** a^b·ln a; taken as 0 where a = 0 (the limit for b > 0), as PyTorch does. */
+        /**
+         * a^b·ln a; taken as 0 where a = 0 (the limit for b > 0, and PyTorch's value for b ≥ 0; for
+         * b < 0, where a^b itself is infinite, PyTorch gives −∞).
+         */
         public double db(double a, double b, double y) { return a == 0 ? 0 : y * Math.log(a); }
     },
     MAXIMUM {

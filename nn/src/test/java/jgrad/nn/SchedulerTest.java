@@ -168,6 +168,15 @@ class SchedulerTest {
     }
 
     @Test
+    void nullModesAreRefusedNotTakenForAnother() {
+        assertThrows(NullPointerException.class, () -> new ReduceLROnPlateau(new SGD(params(), 0.1), null, 0.1, 2, 0));
+        assertThrows(NullPointerException.class,
+                () -> new ReduceLROnPlateau(new SGD(params(), 0.1), Mode.MIN, 0.5, 0, 1e-4, null, 0, 0, 1e-8));
+        assertThrows(NullPointerException.class,
+                () -> new OneCycleLR(new SGD(params(), 0.1), 1.0, 11, 0.5, null, false, 0.85, 0.95, 10, 100));
+    }
+
+    @Test
     void plateauStateResumes() {
         SGD a = new SGD(params(), 0.01), b = new SGD(params(), 0.01);
         ReduceLROnPlateau sa = new ReduceLROnPlateau(a, Mode.MIN, 0.1, 2, 0);

@@ -4,6 +4,7 @@ import jgrad.nn.optim.Optimizer;
 import jgrad.nn.optim.ParamGroup;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The 1cycle policy, as {@code torch.optim.lr_scheduler.OneCycleLR} with {@code three_phase=False},
@@ -53,7 +54,7 @@ public final class OneCycleLR extends LRScheduler {
             throw new IllegalArgumentException("OneCycleLR: max_lr, div_factor and final_div_factor must be positive");
         }
         this.totalSteps = totalSteps;
-        this.anneal = anneal;
+        this.anneal = Objects.requireNonNull(anneal, "OneCycleLR: anneal");
         this.cycleMomentum = cycleMomentum;
         this.baseMomentum = baseMomentum;
         this.maxMomentum = maxMomentum;

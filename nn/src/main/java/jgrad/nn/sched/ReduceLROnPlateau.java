@@ -5,6 +5,7 @@ import jgrad.nn.optim.ParamGroup;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Lowers the learning rate when a monitored value stops improving, with PyTorch's semantics
@@ -53,11 +54,11 @@ public final class ReduceLROnPlateau extends LRScheduler {
         if (!(factor < 1 && factor >= 0)) throw new IllegalArgumentException("ReduceLROnPlateau: factor must be < 1, got " + factor);
         if (patience < 0 || cooldown < 0) throw new IllegalArgumentException("ReduceLROnPlateau: patience and cooldown must be >= 0");
         if (!(minLr >= 0)) throw new IllegalArgumentException("ReduceLROnPlateau: invalid min_lr " + minLr);
-        this.mode = mode;
+        this.mode = Objects.requireNonNull(mode, "ReduceLROnPlateau: mode");
         this.factor = factor;
         this.patience = patience;
         this.threshold = threshold;
-        this.thresholdMode = thresholdMode;
+        this.thresholdMode = Objects.requireNonNull(thresholdMode, "ReduceLROnPlateau: thresholdMode");
         this.cooldown = cooldown;
         this.minLrs = new double[baseLrs.length];
         java.util.Arrays.fill(minLrs, minLr);
