@@ -83,9 +83,10 @@ public final class GenerateDataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        prepareOut();
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        // the options are checked before --overwrite deletes anything
         var opts = new SceneGenerator.Options(out, Layout.parse(layout), count, size, seed, perBg, t, spp, quality);
+        prepareOut();
         var err = spec.commandLine().getErr();
         long[] last = {0};
         long start = System.nanoTime();

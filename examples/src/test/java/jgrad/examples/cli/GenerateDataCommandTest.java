@@ -40,6 +40,20 @@ class GenerateDataCommandTest {
     }
 
     @Test
+    void badOptionsWithOverwriteLeaveTheEarlierDatasetInPlace() throws Exception {
+        String[] args = {"generate-data", "--out", tmp.toString(), "--count", "2", "--size", "16", "--per-bg", "2", "--quiet"};
+        assertEquals(0, CliRun.of(args).code());
+        Path sample = tmp.resolve("fg_bg/bg_000/fg_bg_000_000.jpg");
+        assertTrue(Files.exists(sample));
+        for (String[] bad : new String[][]{{"--count", "0"}, {"--layout", "c"}, {"--size", "4"}}) {
+            String[] a = {"generate-data", "--out", tmp.toString(), "--overwrite", "--quiet", bad[0], bad[1]};
+            CliRun r = CliRun.of(a);
+            assertEquals(1, r.code(), r.err());
+            assertTrue(Files.exists(sample), "a rejected " + bad[0] + " " + bad[1] + " must not delete the earlier dataset");
+        }
+    }
+
+    @Test
     void helpAndBadArguments() {
         CliRun help = CliRun.of("generate-data", "--help");
         assertEquals(0, help.code());
