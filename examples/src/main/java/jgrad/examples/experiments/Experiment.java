@@ -101,6 +101,23 @@ public final class Experiment {
         c.integer("step-size", 1);
         c.integer("patience", 0);
         for (String k : List.of("lr", "momentum", "weight-decay", "max-lr", "gamma", "seg-weight", "depth-weight")) c.number(k);
+        // what the optimizer and scheduler would reject only after the data is ready and the run folder written
+        for (String k : List.of("lr", "momentum", "weight-decay")) {
+            if (c.number(k) < 0) throw new IllegalArgumentException("config: " + k + " must be >= 0, got " + c.number(k));
+        }
+        switch (c.choice("scheduler", "none", "step", "plateau", "onecycle")) {
+            case "onecycle" -> {
+                if (!(c.number("max-lr") > 0)) throw new IllegalArgumentException("config: max-lr must be > 0, got " + c.number("max-lr"));
+            }
+            case "step" -> {
+                if (!(c.number("gamma") > 0)) throw new IllegalArgumentException("config: gamma must be > 0, got " + c.number("gamma"));
+            }
+            case "plateau" -> {
+                double g = c.number("gamma");
+                if (!(g >= 0 && g < 1)) throw new IllegalArgumentException("config: gamma must be in [0, 1) for the plateau scheduler, got " + g);
+            }
+            default -> { }
+        }
         double vf = c.number("val-fraction");
         if (vf < 0 || vf > 1) throw new IllegalArgumentException("config: val-fraction must be in [0, 1], got " + vf);
         for (String name : models) {

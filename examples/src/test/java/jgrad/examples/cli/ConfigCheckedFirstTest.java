@@ -63,6 +63,18 @@ class ConfigCheckedFirstTest {
     }
 
     @Test
+    void trainChecksOptimizerAndSchedulerValuesBeforeGeneratingOrWriting() {
+        String[][] cases = {{"--lr", "-1", "lr must be >= 0"}, {"--weight-decay", "-0.5", "weight-decay must be >= 0"},
+                {"--set", "momentum=-1", "momentum must be >= 0"}, {"--max-lr", "0", "max-lr must be > 0"},
+                {"--set", "gamma=0", "gamma must be > 0", "step"}, {"--set", "gamma=2", "gamma must be in [0, 1)", "plateau"}};
+        for (String[] c : cases) {
+            String scheduler = c.length > 3 ? c[3] : "onecycle";
+            assertNothingWritten(CliRun.of("train", "--out", tmp.resolve("out").toString(), "--cache", tmp.resolve("cache").toString(),
+                    "--size", "16", "--train", "8", "--val", "4", "--no-progress", "--scheduler", scheduler, c[0], c[1]), c[2]);
+        }
+    }
+
+    @Test
     void trainChecksLossNamesAndEpochsBeforeGenerating() {
         String[] base = {"train", "--out", tmp.resolve("out").toString(), "--cache", tmp.resolve("cache").toString(), "--size", "16",
                 "--train", "8", "--val", "4", "--no-progress"};
