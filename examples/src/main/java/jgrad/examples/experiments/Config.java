@@ -2,6 +2,8 @@ package jgrad.examples.experiments;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -98,6 +100,13 @@ public final class Config {
             throw new IllegalArgumentException("config file " + file + " does not exist");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("config file " + file + " is malformed: " + e.getMessage());
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("config file " + file + " is not UTF-8 text (jgrad reads .properties files as UTF-8)");
+        } catch (AccessDeniedException e) {
+            throw new IOException("cannot read config file " + file + ": permission denied", e);
+        } catch (IOException e) {
+            // a folder, for one, fails only when read, with a message that does not name it
+            throw new IOException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
         Map<String, String> m = new LinkedHashMap<>();
         for (String k : p.stringPropertyNames()) m.put(k.trim(), p.getProperty(k).trim());

@@ -61,6 +61,16 @@ class ConfigTest {
     }
 
     @Test
+    void aFolderOrABinaryFileGivenAsConfigIsNamedWithTheCause() throws Exception {
+        var folder = assertThrows(java.io.IOException.class, () -> Config.load(tmp, Map.of()));
+        assertTrue(folder.getMessage().startsWith("cannot read config file " + tmp + ": "), folder.getMessage());
+        Path bin = tmp.resolve("weights.npy");
+        Files.write(bin, new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) 0xff, (byte) 0xfe});
+        var binary = assertThrows(IllegalArgumentException.class, () -> Config.load(bin, Map.of()));
+        assertTrue(binary.getMessage().contains("config file " + bin + " is not UTF-8 text"), binary.getMessage());
+    }
+
+    @Test
     void shippedConfigFilesParseAndQuickEqualsTheDefaults() throws Exception {
         Path dir = Path.of("configs");
         for (String f : new String[]{"quick.properties", "seed-b-final.properties", "seed-a-loss-test.properties"}) {
