@@ -201,7 +201,6 @@ public final class Experiment {
     public static Result run(JointModel model, Objective obj, Config c, ExperimentData data, Path dir, Path resume,
                              PrintStream log, boolean progress) throws IOException {
         Files.createDirectories(dir);
-        writeModelJson(dir, model, c, data);
         model.to(checkDevice(c.choice("device", "cpu", "cuda", "gpu")));
         var trainSrc = data.trainSource(1);
         var opt = optimizer(c, model.parameters());
@@ -232,6 +231,8 @@ public final class Experiment {
             trainer.resume(resume);
             trainSrc = data.trainSource(trainer.epochsDone() + 1);
         }
+        // only now: a resume that the checkpoint refuses must leave the run's description as it was
+        writeModelJson(dir, model, c, data);
         int epochs = c.integer("epochs", 1);
         long t0 = System.nanoTime();
         History h = trainer.fit(trainSrc, data.valSource(), epochs);

@@ -32,6 +32,20 @@ class ExperimentCommandsTest {
         assertEquals(0, r.code(), r.out() + r.err());
     }
 
+    /** A copy of the trained run, for tests that continue it. */
+    static Path copyOfTrainRun(String name) throws Exception {
+        Path copy = tmp.resolve(name);
+        Files.createDirectories(copy);
+        try (var s = Files.walk(trainRun)) {
+            for (Path p : s.toList()) {
+                Path q = copy.resolve(trainRun.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(q);
+                else Files.copy(p, q);
+            }
+        }
+        return copy;
+    }
+
     @Test
     void trainWritesCheckpointsReportAndModelDescription() {
         for (String f : List.of("last/model.safetensors", "best/model.safetensors", "history.csv", "model.json", "config.properties",
@@ -42,19 +56,21 @@ class ExperimentCommandsTest {
 
     @Test
     void resumeContinuesFromTheSavedConfiguration() throws Exception {
-        Path copy = tmp.resolve("resumed");
-        Files.createDirectories(copy);
-        try (var s = Files.walk(trainRun)) {
-            for (Path p : s.toList()) {
-                Path q = copy.resolve(trainRun.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(q);
-                else Files.copy(p, q);
-            }
-        }
+        Path copy = copyOfTrainRun("resumed");
         CliRun r = CliRun.of("train", "--resume", copy.toString(), "--epochs", "2", "--no-progress");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("Resumed from") && r.out().contains("Epoch 2/2"), r.out());
         assertEquals(3, Files.readAllLines(copy.resolve("history.csv")).size()); // header + 2 epochs
+    }
+
+    @Test
+    void aRefusedResumeLeavesTheRunsDescriptionAsItWas() throws Exception {
+        Path copy = copyOfTrainRun("refused-resume");
+        String json = Files.readString(copy.resolve("model.json")), config = Files.readString(copy.resolve("config.properties"));
+        CliRun r = CliRun.of("train", "--resume", copy.toString(), "--model", "masknet", "--epochs", "2", "--no-progress");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertEquals(json, Files.readString(copy.resolve("model.json")), "predict reads the model from model.json");
+        assertEquals(config, Files.readString(copy.resolve("config.properties")), "a plain --resume reads config.properties");
     }
 
     @Test
