@@ -1,11 +1,13 @@
 package jgrad.examples.cli;
 
+import jgrad.core.Tensor;
 import jgrad.examples.experiments.CompareLosses;
 import jgrad.examples.experiments.Config;
 import jgrad.examples.experiments.Experiment;
 import jgrad.examples.experiments.ExperimentData;
 import jgrad.examples.experiments.Objective;
 import jgrad.examples.models.JointModel;
+import jgrad.nn.io.SafeTensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,6 +73,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (runDir == null) runDir = Path.of("runs", "train-" + c.string("model"));
         Experiment.checkConfig(c, java.util.List.of(c.string("model")), true);
         if (resumeFrom == null) clearEarlierRun(runDir);
+        else checkFits(resumeFrom, Experiment.buildModel(c));
         PrintStream log = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);
         var dc = CompareLosses.resolveData(c, cache, log);
         c = dc.config();
@@ -110,6 +113,26 @@ public final class TrainCommand implements Callable<Integer> {
             try (Stream<Path> s = Files.walk(p)) {
                 for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
             }
+        }
+    }
+
+    /**
+     * A checkpoint of another model or width is refused in one line, before any data is prepared
+     * (the trainer would list every tensor, or for another model name its dropout generators).
+     * An unreadable checkpoint is left for the trainer to report.
+     */
+    static void checkFits(Path checkpoint, JointModel model) {
+        Map<String, Tensor> state;
+        try {
+            state = SafeTensors.read(checkpoint.resolve("model.safetensors"));
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        String misfit = PredictCommand.misfit(model.stateDict(), state);
+        if (misfit != null) {
+            throw new IllegalArgumentException("--resume: the checkpoint " + checkpoint + " does not fit a " + model.modelName()
+                    + " of width " + model.width() + " (the configuration): " + misfit
+                    + "; resume with the model and width it was trained with");
         }
     }
 

@@ -74,6 +74,18 @@ class ExperimentCommandsTest {
     }
 
     @Test
+    void resumingWithAnotherModelOrWidthGivesOneShortLine() throws Exception {
+        Path copy = copyOfTrainRun("resume-other-model");
+        for (String[] wrong : new String[][]{{"--model", "masknet"}, {"--width", "2"}}) {
+            CliRun r = CliRun.of("train", "--resume", copy.toString(), wrong[0], wrong[1], "--epochs", "2", "--no-progress");
+            assertEquals(1, r.code(), r.out() + r.err());
+            String err = r.err().strip();
+            assertTrue(err.startsWith("error: --resume: the checkpoint " + copy.resolve("last") + " does not fit a"), err);
+            assertTrue(err.lines().count() == 1 && err.length() < 600, "one short line, got " + err.length() + " chars:\n" + err);
+        }
+    }
+
+    @Test
     void predictWritesGrayPngsOfTheInputSize() throws Exception {
         Path bg = Files.list(data.resolve("bg")).sorted().findFirst().orElseThrow();
         Path fgDir = Files.list(data.resolve("fg_bg")).sorted().findFirst().orElseThrow();
