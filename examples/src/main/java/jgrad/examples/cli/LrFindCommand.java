@@ -49,12 +49,18 @@ public final class LrFindCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // checked before a synthetic set is generated and the test runs, as the configuration is
+        if (steps < 2) throw new IllegalArgumentException("--steps must be at least 2, got " + steps);
+        if (!(start > 0 && start < end)) {
+            throw new IllegalArgumentException("need 0 < --start < --end, got --start " + start + " and --end " + end);
+        }
         Config c = Config.defaults();
         if (options.config != null) c = c.with(Config.readProperties(options.config), "config file " + options.config);
         c = c.with(options.overrides(), "command line");
         var device = Experiment.checkDevice(c.choice("device", "cpu", "cuda", "gpu"));
         PrintStream log = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);
         Experiment.checkConfig(c, java.util.List.of(c.string("model")), true);
+        Files.createDirectories(out);
         var dc = CompareLosses.resolveData(c, cache, log);
         c = dc.config();
         ExperimentData data = ExperimentData.open(dc.dir(), c);
@@ -65,7 +71,6 @@ public final class LrFindCommand implements Callable<Integer> {
         log.printf(Locale.ROOT, "LR range test: %s width %d, loss %s, optimizer %s, %d steps from %g to %g ...%n", model.modelName(),
                 model.width(), obj.formula(), c.string("optimizer"), steps, start, end);
         LrFinder.Result r = new LrFinder(model, opt, obj.lossFunction()).range(start, end, steps).run(data.trainSource(1));
-        Files.createDirectories(out);
         r.plot(out.resolve("lr_find.png"));
         StringBuilder csv = new StringBuilder("step,lr,loss,smoothed\n");
         for (int i = 0; i < r.lrs().length; i++) {

@@ -75,6 +75,26 @@ class ConfigCheckedFirstTest {
     }
 
     @Test
+    void lrFindChecksItsRangeBeforeGeneratingOrWriting() {
+        String[][] cases = {{"--steps", "1", "--steps must be at least 2, got 1"}, {"--start", "-1", "need 0 < --start < --end"},
+                {"--end", "1e-9", "need 0 < --start < --end"}};
+        for (String[] c : cases) {
+            assertNothingWritten(CliRun.of("lr-find", "--out", tmp.resolve("out").toString(), "--cache", tmp.resolve("cache").toString(),
+                    "--size", "16", "--train", "8", "--val", "4", c[0], c[1]), c[2]);
+        }
+    }
+
+    @Test
+    void lrFindChecksItsOutputFolderBeforeTheTestRuns() throws Exception {
+        Path file = Files.writeString(tmp.resolve("file"), "");
+        CliRun r = CliRun.of("lr-find", "--out", file.toString(), "--cache", tmp.resolve("cache").toString(), "--size", "16",
+                "--train", "8", "--val", "4", "--steps", "2");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(file + " exists and is not a folder"), r.err());
+        assertFalse(Files.exists(tmp.resolve("cache")), "a synthetic set was generated before the error: " + r.out());
+    }
+
+    @Test
     void trainChecksLossNamesAndEpochsBeforeGenerating() {
         String[] base = {"train", "--out", tmp.resolve("out").toString(), "--cache", tmp.resolve("cache").toString(), "--size", "16",
                 "--train", "8", "--val", "4", "--no-progress"};
