@@ -24,7 +24,16 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // an Error, which picocli does not hand to the exception handler: one line instead of a stack trace
+            System.err.println("error: out of memory (" + e.getMessage() + "); try a smaller --width, --size or --batch, "
+                    + "or give Java more memory, e.g. JGRAD_JAVA_OPTS=-Xmx16g");
+            code = 1;
+        }
+        System.exit(code);
     }
 
     /** The configured command line (tests call this to run commands in-process). */
