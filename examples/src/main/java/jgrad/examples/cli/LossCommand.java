@@ -54,6 +54,8 @@ public final class LossCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Loss loss = Losses.get(name);
+        // the write would fail naming its temporary file instead
+        if (grad != null && Files.isDirectory(grad)) throw new IOException("cannot write gradient file " + grad + ": it is a folder");
         Tensor p = read("prediction", pred), t = read("target", target);
         int[] shape = p.dims();
         if (!Arrays.equals(shape, t.dims())) {

@@ -117,6 +117,9 @@ class LossCommandTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("cannot write gradient file " + out + ": " + tf + " exists and is not a folder"), r.err());
         assertTrue(Files.isRegularFile(tf));
+        CliRun folder = CliRun.of("loss", "bce", "--pred", tf.toString(), "--target", tf.toString(), "--grad", dir.toString());
+        assertEquals(1, folder.code());
+        assertEquals("error: cannot write gradient file " + dir + ": it is a folder", folder.err().strip());
     }
 
     @Test
