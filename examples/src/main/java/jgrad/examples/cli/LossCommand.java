@@ -65,6 +65,7 @@ public final class LossCommand implements Callable<Integer> {
         float[] pv = p.toArray(), tv = t.toArray();
         requireFinite("prediction", pred, pv, shape);
         requireFinite("target", target, tv, shape);
+        requireUnitRange(tv, shape);
         Loss.Result r = loss.fast(pv, tv, shape);
         if (grad != null) {
             try {
@@ -94,6 +95,16 @@ public final class LossCommand implements Callable<Integer> {
             if (!Float.isFinite(v[i])) {
                 throw new IllegalArgumentException(what + " " + file + " holds a non-finite value (" + v[i] + ") at "
                         + Arrays.toString(unravel(i, shape)));
+            }
+        }
+    }
+
+    /** Targets outside [0, 1] give meaningless values (a negative bce, for one) that would pass unnoticed. */
+    private void requireUnitRange(float[] v, int[] shape) {
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] < 0 || v[i] > 1) {
+                throw new IllegalArgumentException("target " + target + " holds " + v[i] + " at " + Arrays.toString(unravel(i, shape))
+                        + "; targets must lie in [0, 1] (masks and depth maps scaled to 0..1)");
             }
         }
     }

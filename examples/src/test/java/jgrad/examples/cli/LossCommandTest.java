@@ -97,6 +97,19 @@ class LossCommandTest {
     }
 
     @Test
+    void targetsOutsideZeroToOneAreReported() throws IOException {
+        Path pf = write("p.npy", new float[4], 1, 1, 2, 2);
+        Path logits = write("t.npy", new float[]{0.5f, 1, -0.25f, 0}, 1, 1, 2, 2); // e.g. the prediction passed as the target
+        CliRun r = CliRun.of("loss", "bce", "--pred", pf.toString(), "--target", logits.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().contains("target " + logits + " holds -0.25 at [0, 0, 1, 0]") && r.err().contains("[0, 1]"), r.err());
+        Path bytes = write("t255.npy", new float[]{0, 255, 0, 0}, 1, 1, 2, 2); // an 8-bit mask not scaled to 0..1
+        CliRun r2 = CliRun.of("loss", "dice-b", "--pred", pf.toString(), "--target", bytes.toString());
+        assertEquals(1, r2.code(), r2.out());
+        assertTrue(r2.err().contains("holds 255.0 at [0, 0, 0, 1]"), r2.err());
+    }
+
+    @Test
     void unreadableAndMissingFilesAreReported() throws IOException {
         Path junk = dir.resolve("junk.npy");
         Files.writeString(junk, "not numpy at all");
