@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern STRUCTURED = Pattern.compile("'descr'\\s*:\\s*\\[");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
@@ -73,6 +74,10 @@ public final class Npy {
         }
         String header = new String(bytes, headerStart, (int) headerLen,
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        if (STRUCTURED.matcher(header).find()) {
+            throw new IOException("npy: " + name + " holds a structured dtype (named fields); jgrad reads plain float32 ('<f4') "
+                    + "and float64 ('<f8') arrays");
+        }
         String descr = find(DESCR, header, "descr", name);
         boolean fortran = find(FORTRAN, header, "fortran_order", name).equals("True");
         int[] shape = parseShape(find(SHAPE, header, "shape", name), name);

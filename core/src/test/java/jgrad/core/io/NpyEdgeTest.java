@@ -126,7 +126,7 @@ class NpyEdgeTest {
         fails(file(1, numpyHeader("{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }", 1), hex("0102")), "'|u1'");
         fails(file(1, numpyHeader("{'descr': '<f2', 'fortran_order': False, 'shape': (1,), }", 1), hex("003c")), "'<f2'");
         fails(file(1, numpyHeader("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", 1), hex("00000000")),
-                "descr");
+                "structured dtype");
     }
 
     @Test
