@@ -170,6 +170,11 @@ public final class PredictCommand implements Callable<Integer> {
                 if (!"jgrad-model".equals(m.get("format")) || !(m.get("model") instanceof String)) {
                     throw new IllegalArgumentException(j + " is not a jgrad model description (format jgrad-model with a model name)");
                 }
+                for (String k : List.of("width", "size")) {
+                    if (m.containsKey(k) && !(m.get(k) instanceof Number)) {
+                        throw new IllegalArgumentException(j + ": '" + k + "' must be a number, got " + m.get(k));
+                    }
+                }
                 return m;
             }
         }

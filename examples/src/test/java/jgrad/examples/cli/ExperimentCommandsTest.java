@@ -139,6 +139,12 @@ class ExperimentCommandsTest {
         CliRun nj = CliRun.of("predict", "--bg", bg.toString(), "--fg-bg", bg.toString(), "--checkpoint", noJson.toString(), "--out", out.toString());
         assertEquals(1, nj.code());
         assertTrue(nj.err().contains("no model.json"), nj.err());
+
+        Files.writeString(noJson.resolve("model.json"), Files.readString(trainRun.resolve("model.json")).replace("\"size\": 16", "\"size\": \"16\""));
+        CliRun badJson = CliRun.of("predict", "--bg", bg.toString(), "--fg-bg", bg.toString(), "--checkpoint", noJson.toString(),
+                "--out", out.toString());
+        assertEquals(1, badJson.code());
+        assertTrue(badJson.err().contains("model.json: 'size' must be a number, got 16"), badJson.err());
     }
 
     @Test
