@@ -43,6 +43,7 @@ public final class ImageFiles {
     private ImageFiles() {}
 
     public static BufferedImage decode(Path file) {
+        if (Files.isDirectory(file)) throw new DataException(file + " is a folder, not an image file");
         if (!Files.isRegularFile(file)) throw new DataException("missing file: " + file);
         BufferedImage img;
         List<String> truncated = new ArrayList<>();

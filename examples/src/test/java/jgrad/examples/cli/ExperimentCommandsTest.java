@@ -112,6 +112,10 @@ class ExperimentCommandsTest {
                 trainRun.resolve("best").toString(), "--out", out.toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("missing file") && missing.err().contains("nope.jpg"), missing.err());
+        CliRun folder = CliRun.of("predict", "--bg", data.resolve("bg").toString(), "--fg-bg", bg.toString(), "--checkpoint",
+                trainRun.resolve("best").toString(), "--out", out.toString());
+        assertEquals(1, folder.code());
+        assertTrue(folder.err().contains(data.resolve("bg") + " is a folder, not an image file"), folder.err());
 
         Path corruptImg = tmp.resolve("corrupt.jpg");
         Files.writeString(corruptImg, "not an image");
