@@ -80,7 +80,12 @@ public final class Checkpoint {
             }
             dir = fb;
         }
-        Map<String, Object> json = Json.parseObject(Files.readString(dir.resolve(STATE)));
+        Map<String, Object> json;
+        try {
+            json = Json.parseObject(Files.readString(dir.resolve(STATE)));
+        } catch (RuntimeException e) {
+            throw new IOException("checkpoint: cannot read " + dir.resolve(STATE) + ": " + e.getMessage(), e);
+        }
         if (!FORMAT.equals(json.get("format"))) {
             throw new IOException("checkpoint: " + dir.resolve(STATE) + " is not a jgrad checkpoint (format " + json.get("format") + ")");
         }

@@ -73,6 +73,9 @@ class CheckpointTest {
         Files.writeString(dir.resolve("x/state.json"), "{\"format\": \"other\"}");
         var e2 = assertThrows(IOException.class, () -> Checkpoint.load(dir.resolve("x")));
         assertTrue(e2.getMessage().contains("not a jgrad checkpoint"), e2.getMessage());
+        Files.writeString(dir.resolve("x/state.json"), "{");
+        var e3 = assertThrows(IOException.class, () -> Checkpoint.load(dir.resolve("x")));
+        assertTrue(e3.getMessage().startsWith("checkpoint: cannot read " + dir.resolve("x/state.json") + ": "), e3.getMessage());
     }
 
     @Test
