@@ -94,8 +94,12 @@ public final class Experiment {
         c.integer("batch", 1);
         c.integer("epochs", 1);
         c.integer("width", 0);
-        c.integer("train", synthetic ? 1 : 0);
-        c.integer("val", synthetic ? 1 : 0);
+        for (String k : List.of("train", "val")) {
+            if (c.integer(k, 0) == 0 && synthetic) {
+                throw new IllegalArgumentException("config: " + k + " = 0 means all the images of a data folder, and no data folder "
+                        + "is given; pass --data DIR, or a number of images for the generated set (e.g. --" + k + " 128)");
+            }
+        }
         c.integer("seed", 0);
         c.integer("workers", 1);
         c.integer("step-size", 1);

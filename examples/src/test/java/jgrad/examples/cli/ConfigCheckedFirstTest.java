@@ -75,6 +75,15 @@ class ConfigCheckedFirstTest {
     }
 
     @Test
+    void allTheImagesWithoutADataFolderIsExplained() {
+        // seed A's config file says train = 0 and val = 0 (all of its data) and expects --data
+        assertNothingWritten(CliRun.of("train", "--config", Path.of("configs", "seed-a-loss-test.properties").toString(), "--out",
+                tmp.resolve("out").toString(), "--cache", tmp.resolve("cache").toString()), "train = 0 means all the images of a data folder");
+        assertNothingWritten(CliRun.of("lr-find", "--out", tmp.resolve("out").toString(), "--cache", tmp.resolve("cache").toString(),
+                "--size", "16", "--val", "0"), "pass --data DIR, or a number of images for the generated set (e.g. --val 128)");
+    }
+
+    @Test
     void lrFindChecksItsRangeBeforeGeneratingOrWriting() {
         String[][] cases = {{"--steps", "1", "--steps must be at least 2, got 1"}, {"--start", "-1", "need 0 < --start < --end"},
                 {"--end", "1e-9", "need 0 < --start < --end"}};
