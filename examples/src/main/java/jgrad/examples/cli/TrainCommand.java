@@ -72,8 +72,10 @@ public final class TrainCommand implements Callable<Integer> {
         Experiment.checkDevice(c.choice("device", "cpu", "cuda", "gpu"));
         if (runDir == null) runDir = Path.of("runs", "train-" + c.string("model"));
         Experiment.checkConfig(c, java.util.List.of(c.string("model")), true);
-        if (resumeFrom == null) clearEarlierRun(runDir);
-        else checkFits(resumeFrom, Experiment.buildModel(c));
+        // a resumed run continues in its own folder; written into another one, it must not replace a run there either
+        Path resumedRun = resumeFrom == null ? null : resumeFrom.toAbsolutePath().normalize().getParent();
+        if (!runDir.toAbsolutePath().normalize().equals(resumedRun)) clearEarlierRun(runDir);
+        if (resumeFrom != null) checkFits(resumeFrom, Experiment.buildModel(c));
         PrintStream log = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);
         var dc = CompareLosses.resolveData(c, cache, log);
         c = dc.config();

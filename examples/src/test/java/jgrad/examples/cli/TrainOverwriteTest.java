@@ -43,4 +43,26 @@ class TrainOverwriteTest {
         assertEquals(0, replaced.code(), replaced.out() + replaced.err());
         assertTrue(Files.readString(out.resolve("config.properties")).contains("seg-loss = dice-b"));
     }
+
+    @Test
+    void resumingIntoAnotherRunsFolderIsRefusedUnlessAskedFor() throws Exception {
+        Path data = tmp.resolve("d");
+        SceneGenerator.generate(new SceneGenerator.Options(data, Layout.B, 16, 16, 5, 4, 1, 1, 0.92f), null);
+        Path a = tmp.resolve("a"), b = tmp.resolve("b");
+        assertEquals(0, train(data, a).code());
+        assertEquals(0, train(data, b, "--seed", "7").code());
+        byte[] weights = Files.readAllBytes(b.resolve("last/model.safetensors"));
+
+        CliRun into = CliRun.of("train", "--resume", a.toString(), "--out", b.toString(), "--epochs", "2", "--no-progress");
+        assertEquals(1, into.code(), into.out() + into.err());
+        assertTrue(into.err().contains(b + " already holds a training run") && into.err().contains("--overwrite"), into.err());
+        assertArrayEquals(weights, Files.readAllBytes(b.resolve("last/model.safetensors")), "run b's checkpoint changed");
+
+        CliRun own = CliRun.of("train", "--resume", a.resolve("last").toString(), "--out", a.toString(), "--epochs", "2", "--no-progress");
+        assertEquals(0, own.code(), "continuing in the run's own folder needs no --overwrite: " + own.out() + own.err());
+        CliRun replaced = CliRun.of("train", "--resume", a.toString(), "--out", b.toString(), "--epochs", "3", "--no-progress",
+                "--overwrite");
+        assertEquals(0, replaced.code(), replaced.out() + replaced.err());
+        assertEquals(4, Files.readAllLines(b.resolve("history.csv")).size()); // header + a's 3 epochs
+    }
 }
