@@ -9,7 +9,7 @@ import jgrad.examples.experiments.Experiment;
 import jgrad.examples.models.JointModel;
 import jgrad.examples.models.ModelOptions;
 import jgrad.examples.models.Models;
-import jgrad.nn.io.AtomicFile;
+import jgrad.core.io.AtomicFile;
 import jgrad.nn.io.Json;
 import jgrad.nn.io.SafeTensors;
 import jgrad.nn.train.Batch;

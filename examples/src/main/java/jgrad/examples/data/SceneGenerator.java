@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jgrad.core.Rng;
-import jgrad.nn.io.AtomicFile;
+import jgrad.core.io.AtomicFile;
 
 /**
  * Writes a synthetic depth + mask dataset in either seed {@link Layout}: rendered rooms

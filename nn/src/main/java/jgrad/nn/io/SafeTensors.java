@@ -1,6 +1,7 @@
 package jgrad.nn.io;
 
 import jgrad.core.Tensor;
+import jgrad.core.io.AtomicFile;
 
 import java.io.IOException;
 import java.io.OutputStream;

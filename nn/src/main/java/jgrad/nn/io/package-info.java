@@ -1,6 +1,6 @@
 /**
  * Checkpoint input and output without dependencies: {@link jgrad.nn.io.SafeTensors} (the
- * safetensors format), {@link jgrad.nn.io.Json} (a minimal JSON reader and writer) and
- * {@link jgrad.nn.io.AtomicFile} (all-or-nothing file writes).
+ * safetensors format) and {@link jgrad.nn.io.Json} (a minimal JSON reader and writer); files are
+ * written all-or-nothing through {@link jgrad.core.io.AtomicFile}.
  */
 package jgrad.nn.io;

@@ -1,5 +1,7 @@
 package jgrad.nn.plot;
 
+import jgrad.core.io.AtomicFile;
+
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -12,9 +14,7 @@ import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -111,15 +111,9 @@ public final class LinePlot {
     public void write(Path file, int width, int height) {
         BufferedImage img = render(width, height);
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try {
-                if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer in this JDK");
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFile.write(file, out -> {
+                if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer in this JDK");
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("LinePlot: cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -1,7 +1,7 @@
 package jgrad.nn.train;
 
 import jgrad.core.Tensor;
-import jgrad.nn.io.AtomicFile;
+import jgrad.core.io.AtomicFile;
 import jgrad.nn.io.Json;
 import jgrad.nn.io.SafeTensors;
 import jgrad.nn.optim.OptimizerState;

@@ -1,6 +1,6 @@
 package jgrad.nn.train;
 
-import jgrad.nn.io.AtomicFile;
+import jgrad.core.io.AtomicFile;
 
 import java.io.IOException;
 import java.nio.file.Path;

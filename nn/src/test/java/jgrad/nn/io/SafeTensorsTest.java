@@ -1,6 +1,7 @@
 package jgrad.nn.io;
 
 import jgrad.core.Tensor;
+import jgrad.core.io.AtomicFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package jgrad.nn.io;
+package jgrad.core.io;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -11,6 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes a file all-or-nothing: the content goes to a temporary file in the same folder, which
@@ -24,6 +28,13 @@ public final class AtomicFile {
     public interface Writer {
         void writeTo(OutputStream out) throws IOException;
     }
+
+    /**
+     * The temporary file's mode before the umask, as for any new file: a temporary file gets 0600
+     * by default, which the rename would hand on to the target.
+     */
+    private static final FileAttribute<Set<PosixFilePermission>> ANYONE_MAY_READ_AND_WRITE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-"));
 
     private AtomicFile() {}
 
@@ -44,7 +55,9 @@ public final class AtomicFile {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp", ANYONE_MAY_READ_AND_WRITE)
+                : Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
