@@ -6,6 +6,7 @@ import jgrad.examples.experiments.Experiment;
 import jgrad.examples.experiments.ExperimentData;
 import jgrad.examples.experiments.Objective;
 import jgrad.examples.models.JointModel;
+import jgrad.core.io.AtomicFile;
 import jgrad.nn.train.LrFinder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,7 +77,7 @@ public final class LrFindCommand implements Callable<Integer> {
         for (int i = 0; i < r.lrs().length; i++) {
             csv.append(String.format(Locale.ROOT, "%d,%.6g,%.6g,%.6g%n", i, r.lrs()[i], r.losses()[i], r.smoothed()[i]));
         }
-        Files.writeString(out.resolve("lr_find.csv"), csv.toString());
+        AtomicFile.writeString(out.resolve("lr_find.csv"), csv.toString());
         log.printf(Locale.ROOT, "%d steps (%s); suggested learning rate: %s%nWrote %s and %s%n", r.lrs().length, r.stopReason(),
                 Double.isNaN(r.suggested()) ? "none (the loss never fell)" : String.format(Locale.ROOT, "%.3g", r.suggested()),
                 out.resolve("lr_find.png"), out.resolve("lr_find.csv"));

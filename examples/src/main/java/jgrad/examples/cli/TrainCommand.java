@@ -7,6 +7,7 @@ import jgrad.examples.experiments.Experiment;
 import jgrad.examples.experiments.ExperimentData;
 import jgrad.examples.experiments.Objective;
 import jgrad.examples.models.JointModel;
+import jgrad.core.io.AtomicFile;
 import jgrad.nn.io.SafeTensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,7 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
         Experiment.Result r = Experiment.run(model, obj, c, data, runDir, resumeFrom, log, !noProgress);
         String report = trainReport(r, c);
         if (!data.skippedNote().isEmpty()) report += "\n" + data.skippedNote() + "\n";
-        Files.writeString(runDir.resolve("report.md"), report);
+        AtomicFile.writeString(runDir.resolve("report.md"), report);
         log.println();
         log.print(report);
         log.printf(Locale.ROOT, "%nWrote %s (checkpoints last/ and best/, history.csv, report.md, curves, grids)%n", runDir);

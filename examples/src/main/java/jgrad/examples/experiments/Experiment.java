@@ -9,6 +9,7 @@ import jgrad.examples.models.JointModel;
 import jgrad.examples.models.ModelOptions;
 import jgrad.examples.models.Models;
 import jgrad.losses.Losses;
+import jgrad.core.io.AtomicFile;
 import jgrad.nn.io.Json;
 import jgrad.nn.metrics.MaskedRmse;
 import jgrad.nn.metrics.MeanIoUB;
@@ -194,8 +195,8 @@ public final class Experiment {
         j.put("seg_loss", c.string("seg-loss"));
         j.put("depth_loss", c.string("depth-loss"));
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("model.json"), Json.writePretty(j) + "\n");
-        Files.writeString(dir.resolve("config.properties"), c.toProperties());
+        AtomicFile.writeString(dir.resolve("model.json"), Json.writePretty(j) + "\n");
+        AtomicFile.writeString(dir.resolve("config.properties"), c.toProperties());
     }
 
     /**
@@ -250,7 +251,7 @@ public final class Experiment {
         imgs = train > 0 ? data.trainCount() * (double) h.size() / train : Double.NaN;
         plots(h, dir, obj);
         Path last = gridDir.resolve("epoch_" + h.last().epoch() + ".png");
-        if (Files.exists(last)) Files.copy(last, dir.resolve("grid.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (Files.exists(last)) AtomicFile.write(dir.resolve("grid.png"), o -> Files.copy(last, o));
         Map<String, Double> val = new LinkedHashMap<>();
         val.put("loss", h.last().valLoss());
         val.putAll(h.last().valMetrics());

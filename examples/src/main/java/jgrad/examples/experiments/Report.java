@@ -1,5 +1,6 @@
 package jgrad.examples.experiments;
 
+import jgrad.core.io.AtomicFile;
 import jgrad.nn.plot.LinePlot;
 import jgrad.nn.train.History;
 
@@ -141,7 +142,7 @@ public final class Report {
             md.append("; checkpoint `").append(s).append("/best/` (use with `jgrad predict --checkpoint`).\n\n");
         }
         md.append("Per-epoch values of every combination: [metrics.csv](metrics.csv).\n");
-        Files.writeString(dir.resolve("report.md"), md.toString());
+        AtomicFile.writeString(dir.resolve("report.md"), md.toString());
     }
 
     /** Comparison sentences computed from the measured numbers. */
@@ -302,7 +303,7 @@ public final class Report {
                 sb.append('\n');
             }
         }
-        Files.writeString(file, sb.toString());
+        AtomicFile.writeString(file, sb.toString());
     }
 
     static void comparisonPlots(CompareLosses.Outcome o, Path dir) {

@@ -8,8 +8,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,13 +25,36 @@ class ExperimentCommandsTest {
     static Path data, trainRun;
 
     @BeforeAll
-    static void trainOnce() {
+    static void trainOnce() throws Exception {
         data = tmp.resolve("data");
         SceneGenerator.generate(new SceneGenerator.Options(data, Layout.B, 16, 16, 5, 4, 2, 1, 0.92f), null);
         trainRun = tmp.resolve("train");
+        for (String f : List.of("model.json", "config.properties", "report.md")) placeholder(trainRun.resolve(f));
         CliRun r = CliRun.of("train", "--data", data.toString(), "--out", trainRun.toString(), "--size", "16", "--width", "1",
                 "--train", "8", "--val", "4", "--batch", "4", "--epochs", "1", "--no-progress");
         assertEquals(0, r.code(), r.out() + r.err());
+    }
+
+    /**
+     * An earlier file at {@code target}, hard-linked from {@code target.before}. An all-or-nothing
+     * write (a temporary file renamed over the target) leaves the linked copy as it was; a write in
+     * place, which a failure half-way would leave cut short, changes it too.
+     */
+    static void placeholder(Path target) throws Exception {
+        Files.createDirectories(target.getParent());
+        Path before = target.resolveSibling(target.getFileName() + ".before");
+        Files.writeString(before, "earlier");
+        try {
+            Files.createLink(target, before);
+        } catch (UnsupportedOperationException e) {
+            Files.copy(before, target); // no hard links here: the check below then passes either way
+        }
+    }
+
+    static void assertReplacedNotRewritten(Path target) throws Exception {
+        assertTrue(!Arrays.equals(Files.readAllBytes(target), "earlier".getBytes(StandardCharsets.UTF_8)), target + " was not written");
+        assertEquals("earlier", Files.readString(target.resolveSibling(target.getFileName() + ".before")),
+                target + " was rewritten in place instead of replaced all-or-nothing");
     }
 
     /** A copy of the trained run, for tests that continue it. */
@@ -52,6 +77,11 @@ class ExperimentCommandsTest {
                 "report.md", "loss.png", "grid.png", "grids/epoch_1.png")) {
             assertTrue(Files.exists(trainRun.resolve(f)), f);
         }
+    }
+
+    @Test
+    void trainReplacesItsDescriptionAndReportAllOrNothing() throws Exception {
+        for (String f : List.of("model.json", "config.properties", "report.md")) assertReplacedNotRewritten(trainRun.resolve(f));
     }
 
     @Test
@@ -195,6 +225,7 @@ class ExperimentCommandsTest {
     @Test
     void compareLossesWritesReportCsvPlotsAndGrids() throws Exception {
         Path runs = tmp.resolve("runs");
+        for (String f : List.of("report.md", "metrics.csv")) placeholder(runs.resolve("tiny").resolve(f));
         CliRun r = CliRun.of("compare-losses", "--data", data.toString(), "--runs", runs.toString(), "--name", "tiny", "--only",
                 "bce/bce,bce-dice/rmse", "--size", "16", "--width", "1", "--train", "8", "--val", "4", "--batch", "8", "--epochs", "1",
                 "--no-progress");
@@ -216,6 +247,7 @@ class ExperimentCommandsTest {
         assertEquals(6 * (96 + 2) + 2, grid.getWidth());
         assertEquals(22 + 4 * (96 + 2) + 2, grid.getHeight());
         assertTrue(r.out().contains("| bce/bce |"), r.out());
+        for (String f : List.of("report.md", "metrics.csv")) assertReplacedNotRewritten(dir.resolve(f));
     }
 
     @Test
@@ -231,12 +263,14 @@ class ExperimentCommandsTest {
     @Test
     void lrFindWritesThePlotAndCsv() throws Exception {
         Path out = tmp.resolve("lr");
+        for (String f : List.of("lr_find.csv", "lr_find.png")) placeholder(out.resolve(f));
         CliRun r = CliRun.of("lr-find", "--data", data.toString(), "--size", "16", "--width", "1", "--train", "8", "--val", "4", "--batch", "4",
                 "--steps", "6", "--start", "1e-4", "--end", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertNotNull(ImageIO.read(out.resolve("lr_find.png").toFile()));
         assertTrue(Files.readAllLines(out.resolve("lr_find.csv")).size() >= 3);
         assertTrue(r.out().contains("suggested learning rate"), r.out());
+        for (String f : List.of("lr_find.csv", "lr_find.png")) assertReplacedNotRewritten(out.resolve(f));
     }
 
     @Test
