@@ -204,6 +204,17 @@ class ExperimentCommandsTest {
     }
 
     @Test
+    void aDivergingRunSaysWhyOnce() {
+        CliRun r = CliRun.of("train", "--data", data.toString(), "--out", tmp.resolve("diverged").toString(), "--size", "16", "--width", "1",
+                "--train", "8", "--val", "4", "--batch", "4", "--epochs", "1", "--optimizer", "sgd", "--lr", "1e30", "--scheduler", "none",
+                "--no-progress");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().startsWith("error: Training stopped: the loss is"), r.err());
+        String all = r.out() + r.err();
+        assertEquals(1, all.split("Training stopped", -1).length - 1, "printed once:\n" + all);
+    }
+
+    @Test
     void trainRejectsBadOptionsAndMissingFiles() {
         CliRun dev = CliRun.of("train", "--data", data.toString(), "--device", "cuda");
         assertEquals(1, dev.code());

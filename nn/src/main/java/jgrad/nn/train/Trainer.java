@@ -397,7 +397,7 @@ public final class Trainer {
                                         + "Try a lower learning rate, gradient clipping or checking the data.",
                                 Double.isNaN(lv) ? "NaN" : (lv > 0 ? "+Infinity" : "-Infinity"), epoch, step,
                                 total > 0 ? " of " + total : "", kept);
-                        if (log != null) log.println(msg);
+                        // not logged as well: the caller reports the exception, which would print it twice
                         throw new NonFiniteLossException(msg, epoch, step, lv);
                     }
                     loss.backward();
