@@ -105,8 +105,8 @@ public final class GenerateDataCommand implements Callable<Integer> {
         };
         SceneGenerator.Summary s = SceneGenerator.generate(opts, progress);
         spec.commandLine().getOut().printf(Locale.ROOT,
-                "wrote %d fg_bg images over %d backgrounds (layout %s, %dx%d, seed %d) to %s in %.1f s; mean foreground %.1f%% of pixels%n",
-                s.images(), s.backgrounds(), opts.layout().name().toLowerCase(Locale.ROOT), size, size, seed, out,
+                "wrote %d fg_bg image%s over %d background%s (layout %s, %dx%d, seed %d) to %s in %.1f s; mean foreground %.1f%% of pixels%n",
+                s.images(), s.images() == 1 ? "" : "s", s.backgrounds(), s.backgrounds() == 1 ? "" : "s", opts.layout().name().toLowerCase(Locale.ROOT), size, size, seed, out,
                 s.seconds(), 100 * s.foregroundFraction());
         spec.commandLine().getOut().flush();
         return 0;

@@ -24,6 +24,13 @@ class GenerateDataCommandTest {
     }
 
     @Test
+    void oneImageOverOneBackgroundIsSingular() {
+        CliRun r = CliRun.of("generate-data", "--out", tmp.toString(), "--count", "1", "--size", "16", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("wrote 1 fg_bg image over 1 background (layout b"), r.out());
+    }
+
+    @Test
     void refusesANonEmptyFolderUnlessOverwriting() throws Exception {
         String[] args = {"generate-data", "--out", tmp.toString(), "--layout", "b", "--count", "4", "--size", "16", "--per-bg", "2", "--quiet"};
         assertEquals(0, CliRun.of(args).code());
