@@ -285,6 +285,17 @@ class ExperimentCommandsTest {
     }
 
     @Test
+    void compareLossesHelpGivesTheReadmesMeasuredTime() throws Exception {
+        // the README: "the whole command took 1 min 53 s (build and data generation included)"
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("the whole command took (\\d+) min (\\d+) s")
+                .matcher(Files.readString(Path.of("..", "README.md")).replaceAll("\\s+", " "));
+        assertTrue(m.find(), "the README's measured time");
+        long minutes = Math.round(Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)) / 60.0);
+        String help = CliRun.of("compare-losses", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("about " + minutes + " minutes on a 2-core machine"), help);
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String c : List.of("train", "compare-losses", "predict", "lr-find")) {
             CliRun r = CliRun.of(c, "--help");
