@@ -3,13 +3,16 @@ package jgrad.examples.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.Properties;
 
 /** Entry point of the {@code jgrad} command line. Each command is a class in this package. */
-@Command(name = "jgrad", mixinStandardHelpOptions = true, version = "jgrad 0.1.0",
+@Command(name = "jgrad", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A tensor and autodiff engine for Java, and the depth + mask loss comparison built on it.",
         subcommands = {CommandLine.HelpCommand.class,
                 GenerateDataCommand.class,
@@ -55,6 +58,19 @@ public final class Main implements Runnable {
             case FileSystemException x when x.getReason() != null -> x.getFile() + ": " + x.getReason();
             default -> e.getMessage();
         };
+    }
+
+    /** {@code jgrad VERSION}, the POM's version, which the build writes into version.properties. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in == null) throw new IOException("version.properties is missing from the build");
+                p.load(in);
+            }
+            return new String[]{"jgrad " + p.getProperty("version")};
+        }
     }
 
     @Override
