@@ -44,9 +44,10 @@ public final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", description = "Batch size shown in the shapes and sizes (default: -1, per sample).")
     Integer batch;
 
-    @Option(names = "--width", defaultValue = "0", paramLabel = "W",
-            description = "Base channel count (0 = published: masknet 32, dsresnet 16, resunet 16; 4 is a quick CPU width). Default: ${DEFAULT-VALUE}.")
-    int width;
+    @Option(names = "--width", defaultValue = "full", paramLabel = "W",
+            description = "Base channel count, or 'full' (or 0) for the published width: masknet 32, dsresnet 16, resunet 16; "
+                    + "4 is a quick CPU width. Default: ${DEFAULT-VALUE}.")
+    String width;
 
     @Override
     public Integer call() {
@@ -64,9 +65,9 @@ public final class SummaryCommand implements Callable<Integer> {
                     + ", got --size " + size);
         }
         if (batch != null && batch < 1) throw new CommandLine.ParameterException(cl, "--batch must be at least 1, got " + batch);
-        if (width < 0) throw new CommandLine.ParameterException(cl, "--width must be at least 1 (0 = published), got " + width);
+        int w = parseWidth(cl, width);
 
-        JointModel model = Models.create(entry.name(), ModelOptions.defaults().withWidth(width).withSeed(0));
+        JointModel model = Models.create(entry.name(), ModelOptions.defaults().withWidth(w).withSeed(0));
         Summary s = Summary.of(model, new int[]{3, hw[0], hw[1]}, new int[]{3, hw[0], hw[1]});
         PrintWriter out = cl.getOut();
         out.printf(Locale.ROOT, "%s (%s), width %d, inputs bg and fg_bg of 3x%dx%d each%n", model.typeName(), entry.name(),
@@ -74,6 +75,19 @@ public final class SummaryCommand implements Callable<Integer> {
         out.print(batch == null ? s.table() : table(s, batch));
         out.flush();
         return 0;
+    }
+
+    /** As the training commands read --width: 'full' (any case) is 0, the published width. */
+    private static int parseWidth(CommandLine cl, String text) {
+        if (text.equalsIgnoreCase("full")) return 0;
+        int w;
+        try {
+            w = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(cl, "--width must be a base channel count or 'full', got '" + text + "'");
+        }
+        if (w < 0) throw new CommandLine.ParameterException(cl, "--width must be at least 1 (0 or full = published), got " + w);
+        return w;
     }
 
     private static int[] parseSize(CommandLine cl, String text) {

@@ -125,6 +125,24 @@ class SummaryTest {
     }
 
     @Test
+    void commandWidthFullIsThePublishedWidthAsInTraining() {
+        CliRun published = CliRun.of("summary", "masknet", "--size", "16");
+        assertEquals(0, published.code(), published.err());
+        assertTrue(published.out().startsWith("MaskNet (masknet), width 32,"), published.out());
+        for (String full : new String[]{"full", "FULL", "0"}) {
+            CliRun r = CliRun.of("summary", "masknet", "--size", "16", "--width", full);
+            assertEquals(0, r.code(), r.err());
+            assertEquals(published.out(), r.out(), "--width " + full);
+        }
+        CliRun bad = CliRun.of("summary", "masknet", "--size", "16", "--width", "wide");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--width must be a base channel count or 'full', got 'wide'"), bad.err());
+        CliRun negative = CliRun.of("summary", "masknet", "--size", "16", "--width", "-1");
+        assertEquals(2, negative.code());
+        assertTrue(negative.err().contains("--width must be at least 1"), negative.err());
+    }
+
+    @Test
     void commandBatchSetsTheShapesAndScalesTheSizes() {
         CliRun plain = CliRun.of("summary", "masknet", "--size", "16", "--width", "2");
         CliRun batched = CliRun.of("summary", "masknet", "--size", "16", "--width", "2", "--batch", "8");
