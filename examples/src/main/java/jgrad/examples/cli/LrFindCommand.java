@@ -64,7 +64,7 @@ public final class LrFindCommand implements Callable<Integer> {
         Files.createDirectories(out);
         var dc = CompareLosses.resolveData(c, cache, log);
         c = dc.config();
-        ExperimentData data = ExperimentData.open(dc.dir(), c);
+        ExperimentData data = ExperimentData.open(dc.dir(), c, log);
         JointModel model = Experiment.buildModel(c);
         model.to(device);
         Objective obj = Experiment.objective(c, model);

@@ -80,7 +80,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintStream log = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);
         var dc = CompareLosses.resolveData(c, cache, log);
         c = dc.config();
-        ExperimentData data = ExperimentData.open(dc.dir(), c);
+        ExperimentData data = ExperimentData.open(dc.dir(), c, log);
         JointModel model = Experiment.buildModel(c);
         Objective obj = Experiment.objective(c, model);
         log.printf(Locale.ROOT, "Model %s width %d (%,d parameters), loss %s, %d training / %d validation images at %dx%d from %s (%s)%n",

@@ -50,7 +50,7 @@ public final class CompareLosses {
         DataChoice dc = resolveData(base, cacheRoot, log);
         Config cfg = dc.config();
         Path dataDir = dc.dir();
-        ExperimentData data = ExperimentData.open(dataDir, cfg);
+        ExperimentData data = ExperimentData.open(dataDir, cfg, log);
         if (log != null) {
             log.printf(Locale.ROOT, "Data: %s, %d training and %d validation images at %dx%d (%s; %s)%n", dataDir, data.trainCount(),
                     data.valCount(), data.size(), data.size(), data.splitDescription(),

@@ -12,6 +12,7 @@ import jgrad.examples.data.Split;
 import jgrad.nn.train.Batch;
 import jgrad.nn.train.DataSource;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,6 +65,14 @@ public final class ExperimentData {
 
     /** Opens the folder (layout detected) and splits it as the configuration says. */
     public static ExperimentData open(Path root, Config c) {
+        return open(root, c, null);
+    }
+
+    /**
+     * As {@link #open(Path, Config)}; a train or val count larger than its part of the split is
+     * cut to the part, and {@code log} (when not null) gets a line saying so.
+     */
+    public static ExperimentData open(Path root, Config c, PrintStream log) {
         if (!Files.isDirectory(root)) throw new IllegalArgumentException("data folder " + root + " does not exist");
         int size = c.integer("size", 1);
         OnError onError = c.choice("on-error", "fail", "skip").equals("skip") ? OnError.SKIP : OnError.FAIL;
@@ -76,8 +85,13 @@ public final class ExperimentData {
             split = Split.of(ds.size(), c.number("val-fraction"), seed); // too few backgrounds to group
             byBackground = false;
         }
-        int[] tr = cut(split.train(), c.integer("train", 0), seed);
-        int[] va = cut(split.validation(), c.integer("val", 0), seed + 1);
+        int askedTrain = c.integer("train", 0), askedVal = c.integer("val", 0);
+        int[] tr = cut(split.train(), askedTrain, seed);
+        int[] va = cut(split.validation(), askedVal, seed + 1);
+        List<String> cuts = new ArrayList<>();
+        if (askedTrain > tr.length) cuts.add(cutNote("train", askedTrain, "training", tr.length));
+        if (askedVal > va.length) cuts.add(cutNote("val", askedVal, "validation", va.length));
+        if (log != null && !cuts.isEmpty()) log.println("Note: " + String.join("; ", cuts) + " (data " + root + ")");
         if (tr.length == 0 || va.length == 0) {
             throw new IllegalArgumentException("the split of " + ds.size() + " samples left " + tr.length + " for training and "
                     + va.length + " for validation; use more data or another val-fraction");
@@ -86,6 +100,10 @@ public final class ExperimentData {
                 byBackground, onError);
         if (onError == OnError.SKIP && d.inMemory()) d.decode(); // the counts then leave out what does not decode
         return d;
+    }
+
+    private static String cutNote(String key, int asked, String part, int held) {
+        return key + " = " + asked + ", but the " + part + " part holds " + held + (held == 1 ? " image" : " images") + ": using all " + held;
     }
 
     /** The first {@code n} of a seeded shuffle of the indices, sorted (all when n is 0 or larger). */

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -204,6 +205,25 @@ class ExperimentCommandsTest {
     }
 
     @Test
+    void countsLargerThanThePartsOfTheDataAreCutWithANote() {
+        Path out = tmp.resolve("cut");
+        CliRun r = CliRun.of("train", "--data", data.toString(), "--out", out.toString(), "--size", "16", "--width", "1",
+                "--train", "500", "--val", "300", "--batch", "4", "--epochs", "1", "--no-progress");
+        assertEquals(0, r.code(), r.out() + r.err());
+        // 16 images over 4 backgrounds: 12 for training, 4 for validation
+        assertTrue(r.out().contains("12 training / 4 validation images"), r.out());
+        assertTrue(r.out().contains("Note: train = 500, but the training part holds 12 images: using all 12; "
+                + "val = 300, but the validation part holds 4 images: using all 4 (data " + data + ")\n"), r.out());
+        assertEquals(1, r.out().lines().filter(l -> l.startsWith("Note:")).count(), r.out());
+
+        CliRun one = CliRun.of("train", "--data", data.toString(), "--out", tmp.resolve("cut-val").toString(), "--size", "16",
+                "--width", "1", "--train", "8", "--val", "5", "--batch", "4", "--epochs", "1", "--no-progress");
+        assertEquals(0, one.code(), one.out() + one.err());
+        assertTrue(one.out().contains("Note: val = 5, but the validation part holds 4 images: using all 4 (data "), one.out());
+        assertFalse(one.out().contains("train = 8"), one.out());
+    }
+
+    @Test
     void aDivergingRunSaysWhyOnce() {
         CliRun r = CliRun.of("train", "--data", data.toString(), "--out", tmp.resolve("diverged").toString(), "--size", "16", "--width", "1",
                 "--train", "8", "--val", "4", "--batch", "4", "--epochs", "1", "--optimizer", "sgd", "--lr", "1e30", "--scheduler", "none",
@@ -281,6 +301,7 @@ class ExperimentCommandsTest {
         assertNotNull(ImageIO.read(out.resolve("lr_find.png").toFile()));
         assertTrue(Files.readAllLines(out.resolve("lr_find.csv")).size() >= 3);
         assertTrue(r.out().contains("suggested learning rate"), r.out());
+        assertFalse(r.out().contains("Note:"), "train 8 and val 4 fit the data: " + r.out());
         for (String f : List.of("lr_find.csv", "lr_find.png")) assertReplacedNotRewritten(out.resolve(f));
     }
 
