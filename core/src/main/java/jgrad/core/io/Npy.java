@@ -107,7 +107,14 @@ public final class Npy {
         if (width == 4) {
             data.asFloatBuffer().get(values);
         } else {
-            for (int i = 0; i < values.length; i++) values[i] = (float) data.getDouble(i * 8);
+            for (int i = 0; i < values.length; i++) {
+                double v = data.getDouble(i * 8);
+                values[i] = (float) v;
+                if (Float.isInfinite(values[i]) && Double.isFinite(v)) {
+                    throw new IOException("npy: " + name + " holds " + v + " at " + java.util.Arrays.toString(index(i, shape, fortran))
+                            + ", which overflows float32 (largest finite value " + Float.MAX_VALUE + "), the type jgrad computes in");
+                }
+            }
         }
         if (!fortran || shape.length < 2) return Tensor.wrap(values, shape);
         // Fortran order: the data is the row-major layout of the reversed shape; transpose it back.
@@ -117,6 +124,17 @@ public final class Npy {
             perm[i] = shape.length - 1 - i;
         }
         return Tensor.wrap(values, reversed).permute(perm).contiguous();
+    }
+
+    /** The index into {@code shape} of the {@code k}-th value stored (C or Fortran order). */
+    private static int[] index(int k, int[] shape, boolean fortran) {
+        int[] idx = new int[shape.length];
+        for (int n = 0; n < shape.length; n++) {
+            int d = fortran ? n : shape.length - 1 - n; // the dim that varies fastest first
+            idx[d] = k % shape[d];
+            k /= shape[d];
+        }
+        return idx;
     }
 
     /** Writes a float32, little-endian, C-order version 1.0 file; the write is atomic (temp file + rename). */

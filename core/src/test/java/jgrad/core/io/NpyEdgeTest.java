@@ -86,6 +86,31 @@ class NpyEdgeTest {
         assertArrayEquals(Tensor.arange(12).toArray(), t.toArray());
     }
 
+    private static byte[] float64(ByteOrder order, double... v) {
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(order);
+        for (double x : v) b.putDouble(x);
+        return b.array();
+    }
+
+    @Test
+    void float64BeyondFloat32IsNamedWithItsValueAndIndexNotReadAsInfinity() throws IOException {
+        // C order: the third value stored is [1, 0] of a 2×2 array
+        fails(file(1, numpyHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", 1),
+                float64(ByteOrder.LITTLE_ENDIAN, 0, 0, 1e300, 0)), "holds 1.0E300 at [1, 0]", "overflows float32");
+        // Fortran order, big-endian: the second value stored is [1, 0] too
+        fails(file(1, numpyHeader("{'descr': '>f8', 'fortran_order': True, 'shape': (2, 2), }", 1),
+                float64(ByteOrder.BIG_ENDIAN, 0, -4e38, 0, 0)), "holds -4.0E38 at [1, 0]", "overflows float32");
+        // [0, 1, 2] of 2×3×4 in Fortran order is stored at 0 + 1·2 + 2·6 = 14
+        double[] v = new double[24];
+        v[14] = 1e39;
+        fails(file(1, numpyHeader("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3, 4), }", 1),
+                float64(ByteOrder.LITTLE_ENDIAN, v)), "at [0, 1, 2]");
+        // an infinity stored as such, and the largest float, are read as they are
+        Tensor t = Npy.parse(file(1, numpyHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 1),
+                float64(ByteOrder.LITTLE_ENDIAN, Double.NEGATIVE_INFINITY, Float.MAX_VALUE)), "inf");
+        assertArrayEquals(new float[]{Float.NEGATIVE_INFINITY, Float.MAX_VALUE}, t.toArray());
+    }
+
     @Test
     void readsZeroSizeArrays() throws IOException {
         for (String shape : new String[]{"(0,)", "(2, 0)", "(0, 3)", "(3, 0, 2)"}) {
