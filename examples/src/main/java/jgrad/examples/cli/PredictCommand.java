@@ -1,6 +1,7 @@
 package jgrad.examples.cli;
 
 import jgrad.core.Tensor;
+import jgrad.core.io.AtomicFile;
 import jgrad.examples.data.DataException;
 import jgrad.examples.data.ImageFiles;
 import jgrad.examples.data.Preprocessing;
@@ -9,7 +10,6 @@ import jgrad.examples.experiments.Experiment;
 import jgrad.examples.models.JointModel;
 import jgrad.examples.models.ModelOptions;
 import jgrad.examples.models.Models;
-import jgrad.core.io.AtomicFile;
 import jgrad.nn.io.Json;
 import jgrad.nn.io.SafeTensors;
 import jgrad.nn.train.Batch;

@@ -1,13 +1,13 @@
 package jgrad.examples.cli;
 
 import jgrad.core.Tensor;
+import jgrad.core.io.AtomicFile;
 import jgrad.examples.experiments.CompareLosses;
 import jgrad.examples.experiments.Config;
 import jgrad.examples.experiments.Experiment;
 import jgrad.examples.experiments.ExperimentData;
 import jgrad.examples.experiments.Objective;
 import jgrad.examples.models.JointModel;
-import jgrad.core.io.AtomicFile;
 import jgrad.nn.io.SafeTensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
