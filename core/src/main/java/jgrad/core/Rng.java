@@ -53,6 +53,26 @@ public final class Rng {
         return (int) ((nextLong() >>> 33) % bound);
     }
 
+    /** Shuffles {@code a} in place (Fisher–Yates, from the last element down). */
+    public void shuffle(int[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /** Shuffles {@code a} in place, in the same order as {@link #shuffle(int[])}. */
+    public void shuffle(float[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            float t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
     /** Standard normal (Box–Muller). */
     public double nextGaussian() {
         double u1 = nextDouble(), u2 = nextDouble();

@@ -19,13 +19,7 @@ class PoolingTest {
         int n = Shape.numel(shape);
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = i;
-        Rng rng = new Rng(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            float t = v[i];
-            v[i] = v[j];
-            v[j] = t;
-        }
+        new Rng(seed).shuffle(v);
         for (int i = 0; i < n; i++) v[i] = 0.1f * v[i] - 0.05f * n;
         return Tensor.of(v, shape);
     }

@@ -97,13 +97,7 @@ class PrimitiveGradientsTest {
         int n = Shape.numel(shape);
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) (0.1 * (i - n / 2) + 0.03);
-        Rng rng = new Rng(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            float t = v[i];
-            v[i] = v[j];
-            v[j] = t;
-        }
+        new Rng(seed).shuffle(v);
         return g(Tensor.of(v, shape));
     }
 

@@ -106,11 +106,7 @@ public final class DataLoader {
     int[] order(int epoch) {
         int[] o = indices.clone();
         if (opts.shuffle()) {
-            Rng rng = new Rng(mix(opts.seed(), epoch, -1));
-            for (int i = o.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = o[i]; o[i] = o[j]; o[j] = t;
-            }
+            new Rng(mix(opts.seed(), epoch, -1)).shuffle(o);
         }
         return o;
     }

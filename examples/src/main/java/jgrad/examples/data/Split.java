@@ -18,11 +18,7 @@ public record Split(int[] train, int[] validation) {
         }
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) idx[i] = i;
-        Rng rng = new Rng(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = idx[i]; idx[i] = idx[j]; idx[j] = t;
-        }
+        new Rng(seed).shuffle(idx);
         int nTrain = (int) Math.round(n * (1 - valFraction));
         int[] train = Arrays.copyOfRange(idx, 0, nTrain), val = Arrays.copyOfRange(idx, nTrain, n);
         Arrays.sort(train);
