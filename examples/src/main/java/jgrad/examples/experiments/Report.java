@@ -89,9 +89,11 @@ public final class Report {
                 ? "- The images are synthetic rendered rooms with pasted objects and **exact** depth (1 = near), not photographs with DenseDepth pseudo-labels.\n"
                 : "- The data is the folder given with --data; the seeds used their own photographs with DenseDepth pseudo-labels.\n");
         md.append(data.splitByBackground()
-                ? "- Training and validation images are disjoint, and no background appears in both; seed B drew its test set from its training set.\n"
+                ? "- Training and validation images are disjoint, and no background appears in both; seed B drew its test set from its training set"
+                + (b ? ".\n" : ", and seed A split its images 70/30 after a shuffle, so its 100 backgrounds appeared on both sides.\n")
                 : "- Training and validation images are disjoint, but the data has too few backgrounds to keep them apart, so backgrounds "
                 + "appear in both parts (seed B drew its test set from its training set).\n");
+        md.append(seedTraining(c, b));
         // the preprocessing follows the data's layout, not the preset
         String pre = data.dataset().preprocessing().name();
         if (!b && pre.equals("B")) {
@@ -102,8 +104,10 @@ public final class Report {
             md.append("- The data is in seed A's layout and is read with seed A's preprocessing: bg and fg_bg normalised with A's "
                     + "per-type mean and std, masks not binarised. Seed B only scaled its inputs to [0,1] and binarised masks at 150.\n");
         }
-        md.append("- BerHu is the textbook loss on σ(logits) with c = 0.2·max|error|; seed B applied it to raw logits and multiplied by c, "
-                + "which explains its 0.2882 mRMSE row.\n");
+        if (o.combos().stream().anyMatch(k -> "berhu".equals(k.objective().depth()))) {
+            md.append("- BerHu is the textbook loss on σ(logits) with c = 0.2·max|error|; seed B applied it to raw logits and multiplied by c, "
+                    + "which explains its 0.2882 mRMSE row.\n");
+        }
         md.append(String.format(Locale.ROOT, "- The scale is %s: %dx%d images instead of 96x96, %d training images instead of %s, width %s, %s epochs%s.%n%n",
                 data.size() >= 96 && data.trainCount() >= (b ? 17_500 : 280_000) && published ? "the seeds' order of magnitude" : "much smaller",
                 data.size(), data.size(), data.trainCount(), b ? "17,500" : "280,000", width, c.string("epochs"),
@@ -143,6 +147,30 @@ public final class Report {
         }
         md.append("Per-epoch values of every combination: [metrics.csv](metrics.csv).\n");
         AtomicFile.writeString(dir.resolve("report.md"), md.toString());
+    }
+
+    /**
+     * The seed's optimizer and schedule beside this run's: every combination of a preset trains with
+     * the configured optimizer and scheduler (the quick defaults unless overridden), which need not be
+     * the seed's.
+     */
+    static String seedTraining(Config c, boolean presetB) {
+        String opt = c.string("optimizer"), sched = c.string("scheduler");
+        String ours = String.format(Locale.ROOT, "%s (lr %s)%s with %s%s", opt, c.string("lr"),
+                opt.equals("sgd") ? ", momentum " + c.string("momentum") : "", sched,
+                sched.equals("onecycle") ? " (max lr " + c.string("max-lr") + ")" : "");
+        if (presetB) {
+            boolean same = opt.equals("adamw") && sched.equals("onecycle") && c.number("max-lr") == 0.1 && c.number("weight-decay") == 0.01;
+            return "- Seed B's write-up does not give the optimizer of its loss table; its final run used AdamW (lr 0.01, weight decay 0.01) "
+                    + "with OneCycleLR (max lr 0.1, stepped per batch), batch 128, 15 epochs. This run: "
+                    + (same ? "the same optimizer and schedule" : ours) + ", for every combination.\n";
+        }
+        boolean same = opt.equals("sgd") && sched.equals("plateau") && c.number("lr") == 0.01 && c.number("momentum") == 0.9
+                && c.number("gamma") == 0.1 && c.integer("patience", 0) == 2;
+        return "- Seed A trained its combined-loss runs with SGD (lr 0.01, momentum 0.9) and ReduceLROnPlateau (factor 0.1, patience 2, "
+                + "min lr 1e-6), batch 128, 3 epochs; its MaskNet test ran 15 epochs. This run: "
+                + (same ? "the same optimizer and schedule" : ours + " instead (`examples/configs/seed-a-loss-test.properties` has seed A's)")
+                + ", for every combination, MaskNet included.\n";
     }
 
     /** Comparison sentences computed from the measured numbers. */
