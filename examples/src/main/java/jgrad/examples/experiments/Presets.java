@@ -10,7 +10,9 @@ import java.util.Locale;
  *
  * <ul>
  *   <li><b>B</b>: ResUNet v2, total = seg(m) + 2·depth(d), nine (seg, depth) pairs; B's dice is
- *       {@code dice-b}, its SSIM {@code ssim-b}; published mIoU (B), mRMSE (B) and seconds.</li>
+ *       {@code dice-b}, its SSIM {@code ssim-b}; published mIoU (B), mRMSE (B) and seconds. The
+ *       values are B's per-run printouts rounded to four places: B's own summary table truncated two
+ *       of them (0.1278 for bce/bce's 0.12789…, 0.0993 for bce-dice/bce's 0.09939…).</li>
  *   <li><b>A</b>: DSResNet with A's three combined losses (depth weight 2), then MaskNet with BCE,
  *       SSIM and Dice on the mask alone; published IoU and RMSE after 3 epochs (joint) and the
  *       15-epoch IoU of the MaskNet test.</li>
