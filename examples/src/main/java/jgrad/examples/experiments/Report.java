@@ -111,7 +111,7 @@ public final class Report {
         md.append(String.format(Locale.ROOT, "- The scale is %s: %dx%d images instead of 96x96, %d training images instead of %s, width %s, %s epochs%s.%n%n",
                 data.size() >= 96 && data.trainCount() >= (b ? 17_500 : 280_000) && published ? "the seeds' order of magnitude" : "much smaller",
                 data.size(), data.size(), data.trainCount(), b ? "17,500" : "280,000", width, c.string("epochs"),
-                b ? "; B trained each combination on a GPU" : "; A trained on a Tesla P100"));
+                b ? "; B's table gives 181–196 s per combination" : "; A trained on a Tesla P100"));
 
         md.append("## Results (this run)\n\n").append(table(o)).append('\n');
         md.append("## The seeds' published numbers (theirs, on their data and scale)\n\n");
