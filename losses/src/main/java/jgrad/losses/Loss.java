@@ -18,8 +18,9 @@ import java.util.Arrays;
  * </ul>
  * {@link #apply} puts the fused path into the autodiff graph: the gradient is computed during the
  * forward and the recorded backward only scales it by the incoming scalar gradient. Gradients with
- * respect to the target are not provided (targets are data). On a device other than the CPU,
- * {@link #apply} runs the device's kernels ({@link LossKernels}) instead.
+ * respect to the target are not provided (targets are data): {@link #apply} rejects a target that
+ * requires a gradient rather than leave its gradient silently empty. On a device other than the
+ * CPU, {@link #apply} runs the device's kernels ({@link LossKernels}) instead.
  *
  * <p>All derivatives are with respect to the logits: a loss on p = σ(x) multiplies its dL/dp by
  * σ'(x) = σ(x)σ(−x) = e/(1+e)² with e = exp(−|x|), which stays finite for any x.
@@ -77,13 +78,18 @@ public interface Loss {
 
     /**
      * L as a 0-d tensor recorded in the autodiff graph (as input {@code pred}); non-contiguous
-     * inputs are packed first.
+     * inputs are packed first. The target must not require a gradient while gradients are
+     * recorded (none would reach it): pass {@code target.detach()} to treat it as data.
      */
     default Tensor apply(Tensor pred, Tensor target) {
         int[] shape = pred.dims();
         if (!Arrays.equals(shape, target.dims())) {
             throw new IllegalArgumentException(name() + ": prediction " + Arrays.toString(shape)
                     + " and target " + Arrays.toString(target.dims()) + " differ in shape");
+        }
+        if (target.requiresGrad() && Autograd.isEnabled()) {
+            throw new IllegalArgumentException(name() + ": the target " + Arrays.toString(shape) + " requires a gradient, "
+                    + "which this loss does not compute (only the prediction gets one); pass target.detach() to use it as data");
         }
         check(pred.numel(), target.numel(), shape);
         if (!pred.device().isCpu()) {

@@ -1,0 +1,43 @@
+package jgrad.losses;
+
+import jgrad.core.Autograd;
+import jgrad.core.Rng;
+import jgrad.core.Tensor;
+import org.junit.jupiter.api.Test;
+
+import static jgrad.losses.LossInputs.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * The public API around the fused paths: what {@link Loss#apply} accepts, the parameters of the
+ * loss classes, the registry's contract and the joint loss; each misuse is answered with a
+ * message naming the loss and the argument.
+ */
+class LossApiTest {
+    @Test
+    void aTargetThatRequiresAGradientIsRejectedNotSilentlyLeftWithout() {
+        Rng rng = new Rng(1);
+        int[] s = {2, 1, 4, 5};
+        Tensor x = Tensor.wrap(logits(rng, numel(s), 1), s).requiresGrad(true);
+        Tensor y = Tensor.wrap(uniform(rng, numel(s)), s).requiresGrad(true);
+        for (String name : new String[]{"rmse", "bce-dice"}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> Losses.get(name).apply(x, y));
+            assertEquals(name + ": the target [2, 1, 4, 5] requires a gradient, which this loss does not compute (only the "
+                    + "prediction gets one); pass target.detach() to use it as data", e.getMessage());
+        }
+        // detached, the same values are data; the prediction's gradient is the fused one
+        Tensor l = Losses.get("rmse").apply(x, y.detach());
+        l.backward();
+        float[] expected = Losses.get("rmse").fast(x.toArray(), y.toArray(), s).grad();
+        float[] got = x.grad().toArray();
+        for (int i = 0; i < got.length; i++) assertEquals(expected[i], got[i], 0f);
+        // under noGrad no graph is recorded, so no gradient is expected anywhere: evaluation works
+        try (var g = Autograd.noGrad()) {
+            Tensor v = Losses.get("rmse").apply(x, y);
+            assertFalse(v.requiresGrad());
+            assertEquals((float) Losses.get("rmse").fast(x.toArray(), y.toArray(), s).value(), v.item());
+        }
+    }
+}
