@@ -51,6 +51,10 @@ public final class Ssim implements Loss {
             if (w < 1 || w % 2 == 0) throw new IllegalArgumentException(name + ": window sizes must be odd and positive, got " + Arrays.toString(windows));
         }
         if (!(sigma > 0)) throw new IllegalArgumentException(name + ": σ must be positive, got " + sigma);
+        if (padding == null) throw new IllegalArgumentException(name + ": padding must be VALID or REFLECT, got null");
+        if (!(Double.isFinite(c1) && Double.isFinite(c2) && c1 >= 0 && c2 >= 0)) {
+            throw new IllegalArgumentException(name + ": C1 and C2 must be finite and ≥ 0, got " + c1 + ", " + c2);
+        }
         this.name = name;
         this.windows = windows.clone();
         this.sigma = sigma;
@@ -70,8 +74,11 @@ public final class Ssim implements Loss {
         return new Ssim("ssim-b", new int[]{5, 11}, 1.5, Padding.REFLECT, true, 1e-4, 9e-4);
     }
 
-    /** The normalised 1-D Gaussian of size w. */
+    /** The normalised 1-D Gaussian of odd size w, centred on w/2. */
     public static double[] gaussian(int w, double sigma) {
+        if (w < 1 || w % 2 == 0 || !(sigma > 0)) {
+            throw new IllegalArgumentException("gaussian: size must be odd and positive and σ positive, got " + w + ", " + sigma);
+        }
         double[] g = new double[w];
         double s = 0;
         for (int i = 0; i < w; i++) {

@@ -40,4 +40,26 @@ class LossApiTest {
             assertEquals((float) Losses.get("rmse").fast(x.toArray(), y.toArray(), s).value(), v.item());
         }
     }
+
+    @Test
+    void ssimParametersAreChecked() {
+        // null padding passed as reflect in minSize() (6) but filtered as valid: on 6×6 images an
+        // 11×11 window left an empty map and the loss read 0 with no error
+        var e1 = assertThrows(IllegalArgumentException.class,
+                () -> new Ssim("s", new int[]{11}, 1.5, null, false, 1e-4, 9e-4));
+        assertEquals("s: padding must be VALID or REFLECT, got null", e1.getMessage());
+        for (double[] c : new double[][]{{1e-4, -9e-4}, {-1e-4, 9e-4}, {Double.NaN, 9e-4}, {1e-4, Double.POSITIVE_INFINITY}}) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> new Ssim("s", new int[]{3}, 1.5, Ssim.Padding.VALID, false, c[0], c[1]));
+            assertEquals("s: C1 and C2 must be finite and ≥ 0, got " + c[0] + ", " + c[1], e.getMessage());
+        }
+        // C2 = 0 stays allowed (LossEdgeTest uses it to put S exactly at 0)
+        new Ssim("s", new int[]{3}, 1.5, Ssim.Padding.VALID, false, 1e-4, 0);
+        // the public window helper: an even size has no centre tap, size 0 divides by 0
+        for (int w : new int[]{0, 4, -3}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> Ssim.gaussian(w, 1.5));
+            assertEquals("gaussian: size must be odd and positive and σ positive, got " + w + ", 1.5", e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Ssim.gaussian(5, 0));
+    }
 }
