@@ -16,6 +16,9 @@ public final class Dice extends OverlapLoss {
 
     public Dice(String name, boolean perImage, double smoothNum, double smoothDen) {
         super(name, perImage);
+        if (!(Double.isFinite(smoothNum) && Double.isFinite(smoothDen) && smoothNum >= 0 && smoothDen >= 0)) {
+            throw new IllegalArgumentException(name + ": the smoothing terms must be finite and ≥ 0, got " + smoothNum + ", " + smoothDen);
+        }
         this.smoothNum = smoothNum;
         this.smoothDen = smoothDen;
     }

@@ -12,7 +12,10 @@ public final class Tversky extends OverlapLoss {
 
     public Tversky(String name, double alpha, double beta, double eps) {
         super(name, true);
-        if (!(alpha >= 0 && beta >= 0)) throw new IllegalArgumentException(name + ": α and β must be ≥ 0, got " + alpha + ", " + beta);
+        if (!(Double.isFinite(alpha) && Double.isFinite(beta) && alpha >= 0 && beta >= 0)) {
+            throw new IllegalArgumentException(name + ": α and β must be finite and ≥ 0, got " + alpha + ", " + beta);
+        }
+        if (!(Double.isFinite(eps) && eps >= 0)) throw new IllegalArgumentException(name + ": ε must be finite and ≥ 0, got " + eps);
         this.alpha = alpha;
         this.beta = beta;
         this.eps = eps;

@@ -62,4 +62,26 @@ class LossApiTest {
         }
         assertThrows(IllegalArgumentException.class, () -> Ssim.gaussian(5, 0));
     }
+
+    @Test
+    void overlapLossParametersAreChecked() {
+        // α = ∞ gave a value of 1 with a NaN gradient; ε = −1 gave 1 − TP/(den − 1), which is not a Tversky loss
+        for (double[] p : new double[][]{{Double.POSITIVE_INFINITY, 0.5}, {0.6, Double.NaN}, {-0.1, 0.5}}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> new Tversky("t", p[0], p[1], 1e-6));
+            assertEquals("t: α and β must be finite and ≥ 0, got " + p[0] + ", " + p[1], e.getMessage());
+        }
+        for (double eps : new double[]{-1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> new Tversky("t", 0.6, 0.5, eps));
+            assertEquals("t: ε must be finite and ≥ 0, got " + eps, e.getMessage());
+        }
+        // a negative smoothing term can cancel the denominator: an empty mask gave NaN
+        for (double[] p : new double[][]{{0, -2}, {-1, 1}, {Double.NaN, 1}, {1, Double.POSITIVE_INFINITY}}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> new Dice("d", true, p[0], p[1]));
+            assertEquals("d: the smoothing terms must be finite and ≥ 0, got " + p[0] + ", " + p[1], e.getMessage());
+        }
+        // the seeds' parameters and the edge values 0 stay accepted
+        new Tversky("t", 0, 0, 0);
+        new Dice("d", false, 0, 0);
+        assertEquals(1 - 1.5 / 2.550001, Tversky.seedB().fast(new float[4], new float[]{1, 0, 1, 1}, new int[]{1, 1, 2, 2}).value(), 1e-7);
+    }
 }
