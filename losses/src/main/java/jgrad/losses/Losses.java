@@ -35,8 +35,17 @@ public final class Losses {
 
     private Losses() {}
 
-    /** Adds (or replaces) a loss; the factory's loss must report the same name. */
+    /**
+     * Adds (or replaces) a loss; the factory's loss must report the same name (error messages,
+     * autodiff nodes and device kernels go by it), which is checked here on one instance.
+     */
     public static synchronized void register(String name, Supplier<Loss> factory) {
+        if (name == null || factory == null) throw new IllegalArgumentException("register: name and factory must not be null");
+        Loss probe = factory.get();
+        if (probe == null || !name.equals(probe.name())) {
+            throw new IllegalArgumentException("register: the factory for '" + name + "' makes "
+                    + (probe == null ? "null" : "a loss named '" + probe.name() + "'") + "; a loss must report the name it is registered under");
+        }
         REGISTRY.put(name, factory);
     }
 

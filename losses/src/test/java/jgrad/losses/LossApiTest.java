@@ -5,6 +5,8 @@ import jgrad.core.Rng;
 import jgrad.core.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static jgrad.losses.LossInputs.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -83,5 +85,20 @@ class LossApiTest {
         new Tversky("t", 0, 0, 0);
         new Dice("d", false, 0, 0);
         assertEquals(1 - 1.5 / 2.550001, Tversky.seedB().fast(new float[4], new float[]{1, 0, 1, 1}, new int[]{1, 1, 2, 2}).value(), 1e-7);
+    }
+
+    @Test
+    void theRegistryHoldsEachLossToItsName() {
+        List<String> before = Losses.names();
+        // a loss registered under another name than its own would report (and be looked up on
+        // devices) under the wrong one; a null one would fail far from the registration
+        var e1 = assertThrows(IllegalArgumentException.class, () -> Losses.register("bce-test", Bce::new));
+        assertEquals("register: the factory for 'bce-test' makes a loss named 'bce'; a loss must report the name it is "
+                + "registered under", e1.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class, () -> Losses.register("null-test", () -> null));
+        assertEquals("register: the factory for 'null-test' makes null; a loss must report the name it is registered under",
+                e2.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Losses.register("nothing-test", null));
+        assertEquals(before, Losses.names());
     }
 }
