@@ -18,6 +18,14 @@ public final class WeightedSum implements Loss {
 
     public WeightedSum(String name, List<Term> terms) {
         if (terms.isEmpty()) throw new IllegalArgumentException(name + ": a weighted sum needs at least one term");
+        for (int k = 0; k < terms.size(); k++) {
+            Term t = terms.get(k);
+            if (t == null || t.loss() == null) throw new IllegalArgumentException(name + ": term " + k + " has no loss");
+            if (!Double.isFinite(t.weight())) {
+                throw new IllegalArgumentException(name + ": term " + k + " (" + t.loss().name() + ") has weight " + t.weight()
+                        + "; weights must be finite");
+            }
+        }
         this.name = name;
         this.terms = List.copyOf(terms);
     }

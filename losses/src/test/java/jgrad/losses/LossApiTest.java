@@ -101,4 +101,14 @@ class LossApiTest {
         assertThrows(IllegalArgumentException.class, () -> Losses.register("nothing-test", null));
         assertEquals(before, Losses.names());
     }
+
+    @Test
+    void weightedSumTermsAreChecked() {
+        // a missing loss failed later inside minSize() with a NullPointerException; a NaN weight gave a NaN loss
+        var e1 = assertThrows(IllegalArgumentException.class, () -> WeightedSum.of("w", 1, new Bce(), 2, null));
+        assertEquals("w: term 1 has no loss", e1.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class, () -> WeightedSum.of("w", Double.NaN, new Bce(), 2, new Rmse()));
+        assertEquals("w: term 0 (bce) has weight NaN; weights must be finite", e2.getMessage());
+        assertEquals(-1.5, WeightedSum.of("w", -1.5, new Bce(), 0, new Rmse()).terms().get(0).weight());
+    }
 }
