@@ -16,6 +16,10 @@ public final class DepthMaskLoss {
     private final double depthWeight, maskWeight;
 
     public DepthMaskLoss(String name, Loss depth, double depthWeight, Loss mask, double maskWeight) {
+        if (depth == null || mask == null) throw new IllegalArgumentException(name + ": both a depth and a mask loss are needed");
+        if (!(Double.isFinite(depthWeight) && Double.isFinite(maskWeight))) {
+            throw new IllegalArgumentException(name + ": weights must be finite, got depth " + depthWeight + ", mask " + maskWeight);
+        }
         this.name = name;
         this.depth = depth;
         this.mask = mask;
@@ -54,9 +58,20 @@ public final class DepthMaskLoss {
         return mask;
     }
 
-    /** The weighted sum as a 0-d tensor in the autodiff graph. */
+    /**
+     * The weighted sum as a 0-d tensor in the autodiff graph. An argument a loss rejects is reported
+     * with this loss's name and the head it belongs to (both heads may use the same loss).
+     */
     public Tensor apply(Tensor depthPred, Tensor depthTarget, Tensor maskPred, Tensor maskTarget) {
-        return depth.apply(depthPred, depthTarget).mul((float) depthWeight)
-                .add(mask.apply(maskPred, maskTarget).mul((float) maskWeight));
+        Tensor d = head("depth", depth, depthPred, depthTarget), m = head("mask", mask, maskPred, maskTarget);
+        return d.mul((float) depthWeight).add(m.mul((float) maskWeight));
+    }
+
+    private Tensor head(String which, Loss loss, Tensor pred, Tensor target) {
+        try {
+            return loss.apply(pred, target);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ", " + which + " head: " + e.getMessage(), e);
+        }
     }
 }

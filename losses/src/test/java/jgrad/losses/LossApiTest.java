@@ -111,4 +111,24 @@ class LossApiTest {
         assertEquals("w: term 0 (bce) has weight NaN; weights must be finite", e2.getMessage());
         assertEquals(-1.5, WeightedSum.of("w", -1.5, new Bce(), 0, new Rmse()).terms().get(0).weight());
     }
+
+    @Test
+    void depthMaskLossNamesTheHeadAnArgumentBelongsTo() {
+        Rng rng = new Rng(2);
+        int[] s = {2, 1, 4, 5};
+        Tensor d = Tensor.wrap(logits(rng, numel(s), 1), s), m = Tensor.wrap(logits(rng, numel(s), 1), s);
+        Tensor dt = Tensor.wrap(uniform(rng, numel(s)), s), mt = Tensor.wrap(uniform(rng, numel(s)), s);
+        // seed B's first row uses bce for both heads: "bce: ..." alone does not say which input is wrong
+        DepthMaskLoss loss = DepthMaskLoss.seedB("bce", "bce");
+        var e = assertThrows(IllegalArgumentException.class, () -> loss.apply(d, dt, m, mt.reshape(2, 4, 5)));
+        assertEquals("bce+bce, mask head: bce: prediction [2, 1, 4, 5] and target [2, 4, 5] differ in shape", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> loss.apply(d.reshape(2, 1, 5, 4), dt, m, mt));
+        assertEquals("bce+bce, depth head: bce: prediction [2, 1, 5, 4] and target [2, 1, 4, 5] differ in shape", e.getMessage());
+        assertEquals(2 * Losses.get("bce").fast(d.toArray(), dt.toArray(), s).value() + Losses.get("bce").fast(m.toArray(), mt.toArray(), s).value(),
+                loss.apply(d, dt, m, mt).item(), 1e-5);
+        var e1 = assertThrows(IllegalArgumentException.class, () -> new DepthMaskLoss("j", null, 2, new Bce(), 1));
+        assertEquals("j: both a depth and a mask loss are needed", e1.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class, () -> new DepthMaskLoss("j", new Rmse(), Double.NaN, new Bce(), 1));
+        assertEquals("j: weights must be finite, got depth NaN, mask 1.0", e2.getMessage());
+    }
 }
