@@ -7,6 +7,11 @@ import java.util.Arrays;
 
 /**
  * A scalar loss L(pred, target) of logits {@code pred} and targets in [0, 1], both N×C×H×W.
+ * Shapes and sizes are checked; values are not (that would cost the fused paths another read of
+ * the inputs). A NaN input or an infinite target makes the value NaN or infinite; an infinite
+ * logit counts as σ = 0 or 1 (only bce's value turns non-finite); a target outside [0, 1] (a depth
+ * map not scaled to 0..1) gives a finite but meaningless value. Check data where it enters (the
+ * {@code loss} command does for its files).
  *
  * <p>Every loss has two twins that must agree:
  * <ul>
