@@ -190,16 +190,21 @@ public abstract class Module {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** All buffers with dotted names, in PyTorch's order. */
+    /**
+     * All buffers with dotted names, in PyTorch's order. As {@code named_buffers()}, a tensor shared
+     * by two modules appears once, under its first name ({@link #stateDict()} lists it under every name).
+     */
     public Map<String, Tensor> namedBuffers() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        collectBuffers("", out);
+        collectBuffers("", out, Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         return out;
     }
 
-    private void collectBuffers(String prefix, Map<String, Tensor> out) {
-        for (var e : buffers.entrySet()) out.putIfAbsent(prefix + e.getKey(), e.getValue());
-        for (var e : children.entrySet()) e.getValue().collectBuffers(prefix + e.getKey() + ".", out);
+    private void collectBuffers(String prefix, Map<String, Tensor> out, java.util.Set<Tensor> seen) {
+        for (var e : buffers.entrySet()) {
+            if (seen.add(e.getValue())) out.put(prefix + e.getKey(), e.getValue());
+        }
+        for (var e : children.entrySet()) e.getValue().collectBuffers(prefix + e.getKey() + ".", out, seen);
     }
 
     /** This module and all descendants with dotted names ("" for this one), depth first. */

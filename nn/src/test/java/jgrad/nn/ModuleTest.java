@@ -63,6 +63,27 @@ class ModuleTest {
         for (Tensor p : net.parameters()) assertTrue(p.requiresGrad());
     }
 
+    /** One BatchNorm2d registered under two names, as a weight-tied model would. */
+    static final class Shared extends Module {
+        final BatchNorm2d bn = registerModule("a", new BatchNorm2d(2));
+
+        Shared() {
+            registerModule("b", bn);
+        }
+    }
+
+    @Test
+    void aSharedLayerIsListedOnceExceptInTheStateDict() {
+        Shared s = new Shared();
+        // PyTorch: named_parameters() and named_buffers() drop a tensor already seen; state_dict() keeps every name
+        assertEquals(List.of("a.weight", "a.bias"), List.copyOf(s.namedParameters().keySet()));
+        assertEquals(List.of("a.running_mean", "a.running_var", "a.num_batches_tracked"), List.copyOf(s.namedBuffers().keySet()));
+        assertEquals(List.of("a.weight", "a.bias", "a.running_mean", "a.running_var", "a.num_batches_tracked",
+                "b.weight", "b.bias", "b.running_mean", "b.running_var", "b.num_batches_tracked"), List.copyOf(s.stateDict().keySet()));
+        assertEquals(4, s.parameterCount());
+        assertEquals(List.of("", "a"), List.copyOf(s.namedModules().keySet()));
+    }
+
     @Test
     void countsParameters() {
         Net net = new Net();
