@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A building block of a network, as {@code torch.nn.Module}: it owns named parameters (tensors
@@ -181,7 +183,7 @@ public abstract class Module {
     /** All parameters with dotted names, in PyTorch's order. A tensor shared by two modules appears once. */
     public Map<String, Tensor> namedParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        collectParameters("", out, Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        collectParameters("", out, Collections.newSetFromMap(new IdentityHashMap<>()));
         return out;
     }
 
@@ -196,11 +198,11 @@ public abstract class Module {
      */
     public Map<String, Tensor> namedBuffers() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        collectBuffers("", out, Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        collectBuffers("", out, Collections.newSetFromMap(new IdentityHashMap<>()));
         return out;
     }
 
-    private void collectBuffers(String prefix, Map<String, Tensor> out, java.util.Set<Tensor> seen) {
+    private void collectBuffers(String prefix, Map<String, Tensor> out, Set<Tensor> seen) {
         for (var e : buffers.entrySet()) {
             if (seen.add(e.getValue())) out.put(prefix + e.getKey(), e.getValue());
         }
@@ -220,7 +222,7 @@ public abstract class Module {
         children.forEach((n, c) -> c.namedModules(prefix.isEmpty() ? n : prefix + "." + n, out));
     }
 
-    private void collectParameters(String prefix, Map<String, Tensor> out, java.util.Set<Tensor> seen) {
+    private void collectParameters(String prefix, Map<String, Tensor> out, Set<Tensor> seen) {
         for (var e : params.entrySet()) {
             if (seen.add(e.getValue())) out.put(prefix + e.getKey(), e.getValue());
         }
