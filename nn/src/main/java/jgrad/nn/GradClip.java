@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Gradient clipping, as {@code torch.nn.utils.clip_grad_norm_} and {@code clip_grad_value_}.
  * By norm: n = (Σ over all parameters of Σ g²)^½ (accumulated in double); when maxNorm / (n + 1e-6)
- * &lt; 1, as in PyTorch, every gradient is scaled in place by that factor. Parameters without a gradient are skipped.
+ * &lt; 1, as in PyTorch, every gradient is scaled in place by that factor. Parameters without a
+ * gradient are skipped.
  * Gradients on a device are clipped there (the norm costs one float copied back per parameter).
  */
 public final class GradClip {
