@@ -8,8 +8,10 @@ jgrad_java_version() { # prints the feature version of the java binary $1, or no
 }
 
 jgrad_find_jdk() {
-  local candidates=() roots=() c v best="" bestv=0 home=${HOME:-/nonexistent}
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  local candidates=() roots=() rejected=() c v why best="" bestv=0 home=${HOME:-/nonexistent}
+  local jh=${JAVA_HOME:-} jh_why=""
+  [ "$jh" = / ] || jh=${jh%/}
+  [ -n "$jh" ] && candidates+=("$jh")
   # the JDK of the java on the PATH, through links such as /usr/bin/java -> /etc/alternatives/java
   if c=$(command -v java 2>/dev/null); then
     c=$(readlink -f "$c" 2>/dev/null || echo "$c")
@@ -23,20 +25,40 @@ jgrad_find_jdk() {
                  "$home"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home)
   fi
   for c in "${candidates[@]}"; do
-    [ -d "$c" ] && [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
-    v=$(jgrad_java_version "$c/bin/java")
-    [ -n "$v" ] || continue
-    if [ "$c" = "${JAVA_HOME:-}" ] && [ "$v" -ge 25 ]; then best=$c; break; fi
-    if [ "$v" -ge 25 ] && [ "$v" -gt "$bestv" ]; then best=$c; bestv=$v; fi
+    why=""
+    if [ "$c" = "$jh" ] && [ ! -d "$c" ]; then
+      why="not a folder"
+    elif [ ! -x "$c/bin/java" ]; then
+      [ "$c" = "$jh" ] && why="no bin/java in it"
+    elif [ ! -x "$c/bin/javac" ]; then
+      why="no bin/javac (a JRE, not a JDK)"
+    else
+      # a java that does not run (wrong architecture, broken install) is passed over, not fatal
+      v=$(jgrad_java_version "$c/bin/java") || true
+      if [ -z "$v" ]; then why="its bin/java does not run or print its version"
+      elif [ "$v" -lt 25 ]; then why="JDK $v, too old"
+      elif [ "$c" = "$jh" ]; then best=$c; break
+      elif [ "$v" -gt "$bestv" ]; then best=$c; bestv=$v
+      fi
+    fi
+    [ -n "$why" ] || continue
+    [ "$c" = "$jh" ] && jh_why=$why
+    case " ${rejected[*]} " in *" $c ("*) ;; *) rejected+=("$c ($why)") ;; esac
   done
   if [ -z "$best" ]; then
     echo "jgrad needs a JDK 25 or newer (with javac), and none was found." >&2
     echo "  Looked at: \$JAVA_HOME (${JAVA_HOME:-unset}), the java on the PATH, and" \
-         "${JGRAD_JDK_SEARCH:-/usr/lib/jvm, /usr/java, /opt/java, /opt/jdk*, ~/.sdkman, ~/.jdks}." >&2
+         "${JGRAD_JDK_SEARCH:-/usr/lib/jvm, /usr/java, /opt/java, /opt/jdk*, ~/.sdkman, ~/.jdks, /Library/Java}." >&2
+    [ ${#rejected[@]} -eq 0 ] || printf '  Passed over: %s\n' "${rejected[@]}" >&2
     echo "  Install one (for example Eclipse Temurin 25: https://adoptium.net, or 'apt-get install temurin-25-jdk'" >&2
     echo "  from the Adoptium apt repository), or point JAVA_HOME at it." >&2
     return 1
   fi
+  # JAVA_HOME that names no JDK at all is a mistake worth a line (an older JDK there is passed over quietly)
+  case "$jh_why" in
+    "" | "JDK "*) ;;
+    *) echo "jgrad: JAVA_HOME=$JAVA_HOME is passed over ($jh_why); using $best" >&2 ;;
+  esac
   export JAVA_HOME="$best"
   export JAVA="$best/bin/java"
 }
