@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the shell tooling with good and bad input: scripts/java-env.sh (with stand-in
-# JDKs, so whatever is installed here does not matter), ./jgrad and ./run-tests.
+# JDKs, so whatever is installed here does not matter), ./jgrad, ./run-tests and bench/run-cpu.sh.
 # Run by .ci/run after the test suite; it needs the JDK and Maven that ./run-tests needs and
 # builds nothing beyond what ./run-tests built. Exits 1 if a check fails.
 set -uo pipefail
@@ -79,6 +79,17 @@ check "./jgrad: arguments with spaces and quotes arrive whole" 1 "file $tmp/a b/
   "$root/jgrad" loss --pred="$tmp/a b/it's \"x\".npy" --target="$tmp/t.npy" bce
 check "./run-tests: without a JDK 25 it says so" 1 "none was found" -- \
   env -u JAVA_HOME JGRAD_JDK_SEARCH="$tmp/old" PATH="$tmp/bin" "$BASH" "$root/run-tests"
+
+# ---------------------------------------------------------------- bench/run-cpu.sh
+results() { find "$root/bench/results" -type f 2>/dev/null | sort; }
+results > "$tmp/results.before"
+check "run-cpu.sh --help prints the usage and builds nothing" 0 "^Usage: bench/run-cpu.sh" -- "$root/bench/run-cpu.sh" --help
+check "run-cpu.sh: an unknown benchmark fails" 1 "nothing was added to bench/results" -- \
+  env JMH_OPTS="-f 0 -wi 0 -i 1 -r 100ms" "$root/bench/run-cpu.sh" NoSuchBench
+check "run-cpu.sh: a bad JMH option fails" 1 "nothing was added to bench/results" -- \
+  env JMH_OPTS="-f 0 --no-such-option" "$root/bench/run-cpu.sh" GemmBench
+results > "$tmp/results.after"
+check "run-cpu.sh: failed runs leave bench/results as it was" 0 "" -- cmp "$tmp/results.before" "$tmp/results.after"
 
 echo "check-scripts: $((n - failed)) of $n checks passed"
 [ "$failed" -eq 0 ]
