@@ -12,10 +12,13 @@
 #   gpu-bench.json  JMH results (a JSON array, as -rf json writes it)
 #   gpu_*.json      one per PyTorch peer script (bench/gpu_*.py), if python3 has CUDA torch
 #   summary.txt     device, test counts, skip reasons, failures, benchmark counts, exit status
-# Exit status: 0 all passed; 1 a test failed; 2 the bundle could not run its tests;
+# Exit status: 0 all passed; 1 a test failed; 2 the bundle could not run its tests (or OUT_DIR
+#   cannot be written, or a setting below is not valid);
 #   3 tests tagged cuda were skipped, so the run checked nothing on a GPU (no GPU found, or CUDA,
 #     cuBLAS, cuDNN or the kernels missing; summary.txt names the reason). JGRAD_ALLOW_GPU_SKIPS=1
 #     turns this off, e.g. to try the bundle on a machine without a GPU.
+# Files of an earlier run in OUT_DIR are removed first; until the run ends, summary.txt says that
+# it did not finish.
 #
 # Environment (defaults in brackets):
 #   JGRAD_GPU_BUDGET_S [540]  wall-clock budget of the whole run; later stages get what is left
@@ -26,14 +29,25 @@
 set -uo pipefail
 
 b="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-if [ $# -ne 1 ]; then
-  sed -n '2,/^set /p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
-  exit 2
-fi
-mkdir -p "$1" && out="$(cd "$1" && pwd)" || { echo "run.sh: cannot create $1" >&2; exit 2; }
+usage() { sed -n '2,/^set /p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
+if [ $# -eq 1 ] && { [ "$1" = -h ] || [ "$1" = --help ]; }; then usage; exit 0; fi
+if [ $# -ne 1 ] || [ -z "$1" ]; then usage >&2; exit 2; fi
+# The settings are checked before anything runs: a typo must not cost a 9-minute run.
+bad() { echo "run.sh: $*" >&2; exit 2; }
+budget=${JGRAD_GPU_BUDGET_S:-540}
+case "$budget" in *[!0-9]*) budget=0 ;; *) budget=$((10#$budget)) ;; esac
+[ "$budget" -gt 0 ] || bad "JGRAD_GPU_BUDGET_S must be a whole number of seconds above 0, not '$JGRAD_GPU_BUDGET_S'"
+for v in JGRAD_CPU_SMOKE JGRAD_PEERS JGRAD_ALLOW_GPU_SKIPS; do
+  case "${!v:-}" in "" | 0 | 1) ;; *) bad "$v must be 0 or 1, not '${!v}'" ;; esac
+done
+mkdir -p -- "$1" 2>/dev/null && out="$(cd -- "$1" && pwd)" || bad "cannot create the folder $1"
+# Results of an earlier run into the same folder must not pass for this run's; summary.txt, written
+# first, says the run did not finish until the real one replaces it (and proves the folder writable).
+rm -f "$out"/{device.txt,tests.log,tests.xml,bench.log,gpu-bench.json,summary.txt} "$out"/gpu_*.json 2>/dev/null
+echo "jgrad GPU run started $(date -u +%Y-%m-%dT%H:%MZ) and did not finish (stopped, or out of time)" \
+  2>/dev/null > "$out/summary.txt" || bad "cannot write to $out"
 
 start=$SECONDS
-budget=${JGRAD_GPU_BUDGET_S:-540}
 left() { echo $((budget - (SECONDS - start))); }
 work=$(mktemp -d "${TMPDIR:-/tmp}/jgrad-gpu.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
@@ -50,6 +64,11 @@ java="$b/jdk/bin/java"
 # A copy that lost its file modes: java, and jspawnhelper (JMH starts its forks through it).
 [ -x "$java" ] || chmod +x "$b/jdk/bin/"* "$b/jdk/lib/jspawnhelper" 2>/dev/null
 read -r -a jvm_args < "$b/jvm-args.txt"
+if ! jv=$("$java" "${jvm_args[@]}" -version 2>&1); then
+  { echo "run.sh: the bundle's Java runtime does not start ($b/jdk/bin/java):"; echo "$jv" | tail -n 5
+    echo "status: 2 (the bundle could not run its tests)"; } | tee "$out/summary.txt" >&2
+  exit 2
+fi
 
 # cuBLAS and cuDNN may come as Python wheels (nvidia-cublas, nvidia-cudnn-cu13) rather than in the
 # loader's path: add their lib folders for jgrad (JGRAD_CUDA_LIBRARY_PATH) and the loader

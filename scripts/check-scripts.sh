@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the shell tooling with good and bad input: scripts/java-env.sh (with stand-in
-# JDKs, so whatever is installed here does not matter), ./jgrad, ./run-tests and bench/run-cpu.sh.
+# JDKs, so whatever is installed here does not matter), ./jgrad, ./run-tests, bench/run-cpu.sh and
+# gpu/run.sh (with a stand-in bundle).
 # Run by .ci/run after the test suite; it needs the JDK and Maven that ./run-tests needs and
 # builds nothing beyond what ./run-tests built. Exits 1 if a check fails.
 set -uo pipefail
@@ -90,6 +91,30 @@ check "run-cpu.sh: a bad JMH option fails" 1 "nothing was added to bench/results
   env JMH_OPTS="-f 0 --no-such-option" "$root/bench/run-cpu.sh" GemmBench
 results > "$tmp/results.after"
 check "run-cpu.sh: failed runs leave bench/results as it was" 0 "" -- cmp "$tmp/results.before" "$tmp/results.after"
+
+# ---------------------------------------------------------------- gpu/run.sh
+# A stand-in bundle: gpu/run.sh and the files it reads; its Java runtime is missing.
+b="$tmp/bundle"
+mkdir -p "$b/jdk/bin" "$b/tests" "$b/lib" "$b/bench"
+cp "$root/gpu/run.sh" "$b/run.sh"
+printf 'commit:   test\nsize:     1 MiB\n' > "$b/bundle.txt"
+: > "$b/cpu-smoke.txt"; echo "-Xss4m" > "$b/jvm-args.txt"
+check "run.sh without OUT_DIR exits 2 with the usage" 2 "run.sh OUT_DIR" -- "$b/run.sh"
+check "run.sh --help exits 0" 0 "Exit status:" -- "$b/run.sh" --help
+check "run.sh: a budget that is not a number" 2 "JGRAD_GPU_BUDGET_S must be a whole number" -- \
+  env JGRAD_GPU_BUDGET_S=10m "$b/run.sh" "$tmp/out-budget"
+check "run.sh: ... is refused before OUT_DIR is made" 1 "" -- test -e "$tmp/out-budget"
+check "run.sh: JGRAD_PEERS other than 0 or 1" 2 "JGRAD_PEERS must be 0 or 1, not 'no'" -- \
+  env JGRAD_PEERS=no "$b/run.sh" "$tmp/out-peers"
+check "run.sh: an OUT_DIR that cannot be made" 2 "cannot create the folder" -- "$b/run.sh" "$b/run.sh/out"
+if [ -d /proc/self ] && ! : 2>/dev/null > /proc/self/summary.txt; then
+  check "run.sh: an OUT_DIR that cannot be written" 2 "cannot write to /proc/self" -- "$b/run.sh" /proc/self
+fi
+mkdir -p "$tmp/out-old"; echo '{}' > "$tmp/out-old/gpu_peers.json"; echo old > "$tmp/out-old/tests.log"
+check "run.sh: a bundle whose Java runtime does not start exits 2" 2 "Java runtime does not start" -- \
+  "$b/run.sh" "$tmp/out-old"
+check "run.sh: ... and says so in summary.txt" 0 "status: 2" -- cat "$tmp/out-old/summary.txt"
+check "run.sh: an earlier run's files are removed" 0 "" -- test ! -e "$tmp/out-old/gpu_peers.json" -a ! -e "$tmp/out-old/tests.log"
 
 echo "check-scripts: $((n - failed)) of $n checks passed"
 [ "$failed" -eq 0 ]
