@@ -16,7 +16,8 @@
 #   cannot be written, or a setting below is not valid);
 #   3 tests tagged cuda were skipped, so the run checked nothing on a GPU (no GPU found, or CUDA,
 #     cuBLAS, cuDNN or the kernels missing; summary.txt names the reason). JGRAD_ALLOW_GPU_SKIPS=1
-#     turns this off, e.g. to try the bundle on a machine without a GPU.
+#     turns this off, e.g. to try the bundle on a machine without a GPU. Benchmarks that fail are
+#     listed in summary.txt with their first error; they do not change the exit status.
 # Files of an earlier run in OUT_DIR are removed first; until the run ends, summary.txt says that
 # it did not finish.
 #
@@ -227,7 +228,10 @@ for bm in "${benches[@]}"; do
   n=$(grep -c '"benchmark"' "$json" 2>/dev/null); n=${n:-0}
   if [ $rc -eq 0 ] && [ "$n" -gt 0 ]; then bench_ok=$((bench_ok + 1))
   elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then bench_failed+=("$bm (out of time; its log is in bench.log)")
-  else bench_failed+=("$bm (exit $rc, $n results; see bench.log)")
+  else
+    # JMH exits 0 when a benchmark's setup throws; the first exception names the cause (no GPU, ...)
+    why=$(grep -m 1 -E '^[A-Za-z_$][A-Za-z0-9_$.]*(Exception|Error)(: |$)' "$work/bm.log" | cut -c 1-300)
+    bench_failed+=("$bm (exit $rc, $n results${why:+: $why}; see bench.log)")
   fi
 done
 # The per-benchmark JSON arrays joined into one.
@@ -325,7 +329,7 @@ skips() { sed -n 's/.*\[A\] //p' "$work/$1.log" | sort | uniq -c | sort -rn | he
   done
   echo
   if [ $status -eq 0 ]; then echo "status: 0 (all tests passed)"; else
-    echo "status: $status ($(IFS=';'; echo "${problems[*]}"))"
+    echo "status: $status ($(printf '%s; ' "${problems[@]}" | sed 's/; $//'))"
   fi
 } > "$out/summary.txt"
 cat "$out/summary.txt"

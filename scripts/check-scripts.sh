@@ -116,5 +116,35 @@ check "run.sh: a bundle whose Java runtime does not start exits 2" 2 "Java runti
 check "run.sh: ... and says so in summary.txt" 0 "status: 2" -- cat "$tmp/out-old/summary.txt"
 check "run.sh: an earlier run's files are removed" 0 "" -- test ! -e "$tmp/out-old/gpu_peers.json" -a ! -e "$tmp/out-old/tests.log"
 
+# Now a stand-in java: the launcher reports one test skipped for want of a GPU, JMH lists one
+# benchmark whose setup throws (JMH then exits 0 with no results), as on a machine without a GPU.
+cat > "$b/jdk/bin/java" <<'STANDIN'
+#!/bin/sh
+case " $* " in
+  *" -version "*) echo 'openjdk version "25" (stand-in)' >&2 ;;
+  *ConsoleLauncher*)
+    printf '%s\n' "+-- JUnit Jupiter [OK]" "| '-- GpuTest [OK]" "|   '-- runs() [A] Assumption failed: no GPU here (stand-in)" \
+      "" "[         1 containers found      ]" "[         0 containers aborted    ]" "[         0 containers failed     ]" \
+      "[         1 tests found           ]" "[         0 tests skipped         ]" "[         1 tests started         ]" \
+      "[         1 tests aborted         ]" "[         0 tests successful      ]" "[         0 tests failed          ]" ;;
+  *" -l "*) printf '%s\n' "Benchmarks: " "jgrad.bench.GpuStandIn.run" ;;
+  *" -rff "*) printf '%s\n' "# Warmup Iteration   1: <failure>" "" \
+      "java.lang.IllegalStateException: GpuStandIn needs a CUDA device: none here" "	at jgrad.bench.GpuStandIn.setup" ;;
+esac
+exit 0
+STANDIN
+chmod +x "$b/jdk/bin/java"
+out="$tmp/out-run"
+check "run.sh: cuda tests skipped exit 3" 3 "status: 3 \(.*cuda tests or classes were skipped" -- \
+  env JGRAD_PEERS=0 "$b/run.sh" "$out"
+for f in device.txt tests.log tests.xml bench.log gpu-bench.json summary.txt; do
+  check "run.sh: ... writes $f" 0 "" -- test -s "$out/$f"
+done
+check "run.sh: ... summary.txt names the skip reason" 0 "1 Assumption failed: no GPU here" -- cat "$out/summary.txt"
+check "run.sh: ... and why the benchmark failed" 0 \
+  "failed: jgrad.bench.GpuStandIn.run \(exit 0, 0 results: java.lang.IllegalStateException: GpuStandIn needs a CUDA device" -- \
+  cat "$out/summary.txt"
+check "run.sh: JGRAD_ALLOW_GPU_SKIPS=1 exits 0" 0 "status: 0" -- env JGRAD_PEERS=0 JGRAD_ALLOW_GPU_SKIPS=1 "$b/run.sh" "$out"
+
 echo "check-scripts: $((n - failed)) of $n checks passed"
 [ "$failed" -eq 0 ]
