@@ -73,6 +73,23 @@ public final class Cuda {
         return p;
     }
 
+    /** Why CUDA cannot be used when cuInit returned {@code code} (not CUDA_SUCCESS). */
+    static String cuInitFailure(int code) {
+        return switch (code) {
+            case CUresult.CUDA_ERROR_NO_DEVICE ->
+                    "the NVIDIA driver is installed but reports no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)";
+            case CUresult.CUDA_ERROR_SYSTEM_DRIVER_MISMATCH ->
+                    "the NVIDIA driver's user library and kernel module differ in version "
+                            + "(cuInit: CUDA_ERROR_SYSTEM_DRIVER_MISMATCH): reinstall the NVIDIA driver or reboot";
+            // CUDA toolkits ship a libcuda.so stub for linking; found first, it answers every call with this
+            case CUresult.CUDA_ERROR_STUB_LIBRARY ->
+                    "the libcuda.so.1 that was loaded is the CUDA toolkit's stub (from a stubs folder on the library path), "
+                            + "not the NVIDIA driver's (cuInit: CUDA_ERROR_STUB_LIBRARY): remove the stubs folder from "
+                            + "LD_LIBRARY_PATH, or install the NVIDIA driver on a machine with an NVIDIA GPU";
+            default -> "cuInit failed: " + CUresult.stringFor(code) + " (check the NVIDIA driver with nvidia-smi)";
+        };
+    }
+
     private static Probe runProbe() {
         if ("off".equalsIgnoreCase(System.getProperty("jgrad.cuda", ""))) {
             return new Probe("CUDA was disabled with -Djgrad.cuda=off", 0);
@@ -96,16 +113,8 @@ public final class Cuda {
             return new Probe("JCuda's native library failed to load (" + e.getMessage()
                     + "); it needs libcuda.so.1 from the NVIDIA driver and the jcuda-natives jar for linux-x86_64", 0);
         }
-        if (init == CUresult.CUDA_ERROR_NO_DEVICE) {
-            return new Probe("the NVIDIA driver is installed but reports no CUDA device (cuInit: CUDA_ERROR_NO_DEVICE)", 0);
-        }
-        if (init == CUresult.CUDA_ERROR_SYSTEM_DRIVER_MISMATCH) {
-            return new Probe("the NVIDIA driver's user library and kernel module differ in version "
-                    + "(cuInit: CUDA_ERROR_SYSTEM_DRIVER_MISMATCH): reinstall the NVIDIA driver or reboot", 0);
-        }
         if (init != CUresult.CUDA_SUCCESS) {
-            return new Probe("cuInit failed: " + CUresult.stringFor(init)
-                    + " (check the NVIDIA driver with nvidia-smi)", 0);
+            return new Probe(cuInitFailure(init), 0);
         }
         int[] count = {0};
         int r = JCudaDriver.cuDeviceGetCount(count);

@@ -43,6 +43,16 @@ class CudaAvailabilityTest {
         assertEquals(Cuda.unavailableReason(), e.getMessage());
     }
 
+    /** A toolkit's stub libcuda (found on LD_LIBRARY_PATH on GPU-less machines) is named as such. */
+    @Test
+    void cuInitFailuresSayWhatToDo() {
+        String stub = Cuda.cuInitFailure(jcuda.driver.CUresult.CUDA_ERROR_STUB_LIBRARY);
+        assertTrue(stub.contains("stub") && stub.contains("LD_LIBRARY_PATH") && stub.contains("install the NVIDIA driver"), stub);
+        assertTrue(Cuda.cuInitFailure(jcuda.driver.CUresult.CUDA_ERROR_NO_DEVICE).contains("no CUDA device"));
+        String other = Cuda.cuInitFailure(jcuda.driver.CUresult.CUDA_ERROR_UNKNOWN);
+        assertTrue(other.contains("CUDA_ERROR_UNKNOWN") && other.contains("nvidia-smi"), other);
+    }
+
     /** The Maven build ran nvcc when the toolkit is installed; then the fatbin is on the class path. */
     @Test
     void theFatbinIsBuiltWhenNvccExists() throws IOException {
