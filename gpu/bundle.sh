@@ -106,12 +106,18 @@ read -r -a jvm_args < "$out/jvm-args.txt"
 "$out/jdk/bin/java" "${jvm_args[@]}" -version 2>&1 | grep -v 'incubator' >&2
 n_bench=$("$out/jdk/bin/java" "${jvm_args[@]}" -jar "$out/bench/benchmarks.jar" -l 2>/dev/null | sed '1d' | grep -c . || true)
 
+# the commit, and whether the tree differs from it (untracked files such as a new test count too)
+if commit=$(git rev-parse --short HEAD 2>/dev/null); then
+  [ -z "$(git status --porcelain 2>/dev/null)" ] || commit="$commit (with uncommitted changes)"
+else
+  commit="unknown (not a git checkout)"
+fi
 size_b=$(du -sb "$out" | cut -f1)
 size_mib=$(awk -v b="$size_b" 'BEGIN { printf "%.1f", b / 1048576 }')
 {
   echo "jgrad GPU bundle"
   echo "built:    $(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "commit:   $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
+  echo "commit:   $commit"
   echo "jdk:      $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
   echo "modules:  $mods"
   echo "cpu smoke: $(paste -sd' ' "$out/cpu-smoke.txt")"
