@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# Checks the shell tooling with good and bad input: scripts/java-env.sh (with stand-in
-# JDKs, so whatever is installed here does not matter), ./jgrad, ./run-tests, bench/run-cpu.sh and
+# Checks the shell tooling with good and bad input: ./jgrad, ./run-tests, bench/run-cpu.sh and
 # gpu/run.sh (with a stand-in bundle).
 # Run by .ci/run after the test suite; it needs the JDK and Maven that ./run-tests needs and
 # builds nothing beyond what ./run-tests built. Exits 1 if a check fails.
@@ -24,61 +23,19 @@ check() {
     echo "ok:   $name"
   fi
 }
-# refute NAME PATTERN: the last check's output does not match the pattern
-refute() {
-  n=$((n + 1))
-  if grep -Eq -- "$2" "$tmp/out"; then
-    failed=$((failed + 1)); echo "FAIL: $1 (output matches '$2')"; sed 's/^/    /' "$tmp/out" | tail -n 15
-  else echo "ok:   $1"; fi
-}
-
-# ---------------------------------------------------------------- scripts/java-env.sh
-# Stand-in JDKs: bin/java prints its version as the real one does; "broken" exits 1 and prints nothing.
-fake_jdk() { # DIR VERSION|broken [nojavac]
-  mkdir -p "$1/bin"
-  if [ "$2" = broken ]; then printf '#!/bin/sh\nexit 1\n' > "$1/bin/java"
-  else printf '#!/bin/sh\necho "    java.specification.version = %s" >&2\n' "$2" > "$1/bin/java"; fi
-  [ "${3:-}" = nojavac ] || cp "$1/bin/java" "$1/bin/javac"
-  chmod +x "$1"/bin/*
-}
-fake_jdk "$tmp/jdks/jdk-25" 25
-fake_jdk "$tmp/old/jdk-17" 17
-fake_jdk "$tmp/old/broken" broken
-fake_jdk "$tmp/old/jre-26" 26 nojavac
-fake_jdk "$tmp/mixed/broken" broken
-fake_jdk "$tmp/mixed/jdk-25" 25
-# a PATH with the tools java-env.sh uses and no java
-mkdir -p "$tmp/bin"
-for t in sed head readlink dirname; do ln -s "$(command -v "$t")" "$tmp/bin/$t"; done
-# find_jdk JAVA_HOME SEARCH: runs jgrad_find_jdk as ./jgrad does (set -euo pipefail)
-find_jdk() {
-  env -u JAVA_HOME ${1:+JAVA_HOME="$1"} JGRAD_JDK_SEARCH="$2" PATH="$tmp/bin" "$BASH" -c \
-    'set -euo pipefail; . "$0"; jgrad_find_jdk; echo "found JAVA_HOME=$JAVA_HOME JAVA=$JAVA"' "$root/scripts/java-env.sh"
-}
-check "java-env: a broken JDK among the candidates is passed over" 0 "found JAVA_HOME=$tmp/mixed/jdk-25 " -- \
-  find_jdk "" "$tmp/mixed"
-check "java-env: JAVA_HOME at a missing folder is named, another JDK 25 used" 0 \
-  "JAVA_HOME=$tmp/nope is passed over \(not a folder\)" -- find_jdk "$tmp/nope" "$tmp/jdks"
-check "java-env: JAVA_HOME at a file is named" 0 "passed over \(not a folder\)" -- \
-  find_jdk "$root/scripts/java-env.sh" "$tmp/jdks"
-check "java-env: JAVA_HOME at a broken JDK is named" 0 "passed over \(its bin/java does not run" -- \
-  find_jdk "$tmp/old/broken" "$tmp/jdks"
-check "java-env: JAVA_HOME at a JDK 17 is passed over quietly" 0 "^found JAVA_HOME=$tmp/jdks/jdk-25 " -- \
-  find_jdk "$tmp/old/jdk-17" "$tmp/jdks"
-refute "java-env: ... without a note" "passed over"
-check "java-env: JAVA_HOME with a trailing slash" 0 "JAVA=$tmp/jdks/jdk-25/bin/java\$" -- \
-  find_jdk "$tmp/jdks/jdk-25/" "$tmp/old"
-check "java-env: no JDK 25 says so and why each candidate was passed over" 1 "none was found" -- \
-  find_jdk "$tmp/old/jdk-17" "$tmp/old"
-for why in "jdk-17 \(JDK 17, too old\)" "broken \(its bin/java does not run" "jre-26 \(no bin/javac"; do
-  check "java-env: ... names $why" 1 "Passed over: .*$why" -- find_jdk "$tmp/old/jdk-17" "$tmp/old"
-done
 
 # ---------------------------------------------------------------- ./jgrad and ./run-tests
+# (scripts/java-env.sh itself is tested by examples' JavaEnvScriptTest.)
 check "./jgrad: an unknown command exits 2" 2 "Unmatched argument at index 0: 'no such'" -- "$root/jgrad" "no such"
 check "./jgrad: arguments with spaces and quotes arrive whole" 1 "file $tmp/a b/it's \"x\".npy does not exist" -- \
   "$root/jgrad" loss --pred="$tmp/a b/it's \"x\".npy" --target="$tmp/t.npy" bce
-check "./run-tests: without a JDK 25 it says so" 1 "none was found" -- \
+# a PATH with the tools java-env.sh uses and no java, and a folder of JDKs that are too old or broken
+mkdir -p "$tmp/bin" "$tmp/old/jdk-17/bin" "$tmp/old/broken/bin"
+for t in sed head readlink dirname; do ln -s "$(command -v "$t")" "$tmp/bin/$t"; done
+printf '#!/bin/sh\necho "    java.specification.version = 17" >&2\n' > "$tmp/old/jdk-17/bin/java"
+printf '#!/bin/sh\nexit 1\n' > "$tmp/old/broken/bin/java"
+for d in "$tmp"/old/*/bin; do cp "$d/java" "$d/javac"; chmod +x "$d"/*; done
+check "./run-tests: without a JDK 25 it says so, and why each JDK was passed over" 1 "Passed over: .*broken" -- \
   env -u JAVA_HOME JGRAD_JDK_SEARCH="$tmp/old" PATH="$tmp/bin" "$BASH" "$root/run-tests"
 
 # ---------------------------------------------------------------- bench/run-cpu.sh

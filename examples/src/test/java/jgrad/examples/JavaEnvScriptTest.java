@@ -99,16 +99,54 @@ class JavaEnvScriptTest {
         }
     }
 
+    /** A java that does not run (wrong architecture, broken install) must not end ./jgrad under set -e. */
+    @Test
+    void aJdkWhoseJavaDoesNotRunIsPassedOver() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("jdks"));
+        fakeJdk(root.resolve("a-broken"), "exit 1");
+        jdk25(root.resolve("jdk-25"));
+        Result r = find(Map.of("PATH", tools.toString(), "JGRAD_JDK_SEARCH", root.toString()));
+        assertEquals(0, r.rc(), r.err());
+        assertEquals(root.resolve("jdk-25").toString(), r.out());
+    }
+
+    @Test
+    void aJavaHomeThatNamesNoJdkGetsALineAnOlderJdkNone() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("jdks"));
+        Path jdk = jdk25(root.resolve("jdk-25"));
+        Path file = Files.writeString(tmp.resolve("a file"), "");
+        Path broken = fakeJdk(tmp.resolve("broken"), "exit 1");
+        Map<String, String> cases = Map.of(tmp.resolve("gone").toString(), "not a folder", file.toString(), "not a folder",
+                broken.toString(), "its bin/java does not run", emptyRoot.toString(), "no bin/java in it");
+        for (var c : cases.entrySet()) {
+            Result r = find(Map.of("PATH", tools.toString(), "JGRAD_JDK_SEARCH", root.toString(), "JAVA_HOME", c.getKey()));
+            assertEquals(0, r.rc(), r.err());
+            assertEquals(jdk.toString(), r.out());
+            assertTrue(r.err().contains("JAVA_HOME=" + c.getKey() + " is passed over (" + c.getValue())
+                    && r.err().contains("using " + jdk), r.err());
+        }
+        Result r = find(Map.of("PATH", tools.toString(), "JGRAD_JDK_SEARCH", root.toString(),
+                "JAVA_HOME", jdk17(tmp.resolve("jdk17")).toString()));
+        assertEquals(jdk.toString(), r.out());
+        assertEquals("", r.err(), "a JAVA_HOME older than 25 is passed over quietly, as the README says");
+        r = find(Map.of("PATH", tools.toString(), "JGRAD_JDK_SEARCH", emptyRoot.toString(), "JAVA_HOME", jdk + "/"));
+        assertEquals(jdk.toString(), r.out(), "a trailing slash is dropped");
+    }
+
     @Test
     void withNoJdk25ItSaysWhereItLookedAndWhatToInstall() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("old jdks"));
         Path old = jdk17(root.resolve("jdk-17"));
+        Path broken = fakeJdk(root.resolve("broken"), "exit 1");
+        Path jre = jdk25(root.resolve("jre-25"));
+        Files.delete(jre.resolve("bin/javac"));
         Result r = find(Map.of("PATH", old.resolve("bin") + ":" + tools, "JGRAD_JDK_SEARCH", root.toString(),
                 "JAVA_HOME", old.toString()));
         assertEquals(1, r.rc(), r.out());
         assertEquals("", r.out());
         for (String s : new String[] {"JDK 25 or newer", "Looked at", "(" + old + ")", "the java on the PATH",
-                root.toString(), "Temurin 25", "point JAVA_HOME at it"}) {
+                root.toString(), "Temurin 25", "point JAVA_HOME at it", "Passed over: " + old + " (JDK 17, too old)",
+                "Passed over: " + broken + " (its bin/java does not run", "Passed over: " + jre + " (no bin/javac"}) {
             assertTrue(r.err().contains(s), "no \"" + s + "\" in:\n" + r.err());
         }
     }
