@@ -5,7 +5,7 @@
 # builds nothing beyond what ./run-tests built. Exits 1 if a check fails.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/jgrad-check.XXXXXX") || exit 1
+tmp=$(mktemp -d -t jgrad-check.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 failed=0; n=0
 
