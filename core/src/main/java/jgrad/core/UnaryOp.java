@@ -28,8 +28,11 @@ public enum UnaryOp {
     },
     ABS {
         public double apply(double x) { return Math.abs(x); }
-        /** The subgradient at 0 is taken as 0, as PyTorch does. */
-        public double derivative(double x, double y) { return Math.signum(x); }
+        /**
+         * sign(x), as PyTorch's grad·sgn(x): 0 at ±0 and at NaN (torch.sign(NaN) = 0), which is
+         * also what the vector path and the device kernels compute.
+         */
+        public double derivative(double x, double y) { return x > 0 ? 1 : x < 0 ? -1 : 0; }
     },
     SIGMOID {
         /** Written so that neither branch overflows: exp of a non-positive number only. */

@@ -416,6 +416,17 @@ class PrimitiveGradientsTest {
     }
 
     @Test
+    void absHasZeroSlopeAtNaNOnBothPaths() {
+        // torch: ∂|x| = g·sgn(x) and sgn(NaN) = 0; the vector lanes gave 0, the scalar loop NaN
+        float[] w = new float[37];
+        java.util.Arrays.fill(w, 1f);
+        Tensor x = Tensor.full(Float.NaN, 37).requiresGrad(true);
+        assertArrayEquals(new float[37], gradOf(x, Tensor::abs, w));
+        Tensor one = Tensor.of(new float[]{Float.NaN}, 1).requiresGrad(true);
+        assertArrayEquals(new float[1], gradOf(one, Tensor::abs, new float[]{1}));
+    }
+
+    @Test
     void simdSwitchIsTheOneThisRunAsksFor() {
         // the scalar run sets -Djgrad.simd=false; the default run has the Vector API module
         assertEquals(!"false".equals(System.getProperty("jgrad.simd")), Simd.VECTOR);
