@@ -497,7 +497,10 @@ public final class Tensor {
 
     // ---- views -------------------------------------------------------------------------------
 
-    /** A view with a new shape (one size may be −1); the tensor must be contiguous. */
+    /**
+     * A view with a new shape (one size may be −1); the tensor must be contiguous, where torch
+     * also views some strided tensors whose strides happen to fit (use {@link #reshape}).
+     */
     public Tensor view(int... newShape) {
         int[] s = inferShape("view", newShape);
         if (!isContiguous()) {
@@ -655,7 +658,10 @@ public final class Tensor {
         return viewAs("unsqueeze", ns, nst);
     }
 
-    /** Removes dimension dim, which must have size 1. */
+    /**
+     * Removes dimension dim, which must have size 1: a dim of another size throws, where
+     * {@code torch.squeeze(x, dim)} would return x unchanged.
+     */
     public Tensor squeeze(int dim) {
         int d = Shape.normalizeDim("squeeze", dim, shape.length);
         if (shape[d] != 1) throw new IllegalArgumentException("squeeze: dim " + dim + " has size " + shape[d] + ", not 1 (shape " + Shape.str(shape) + ")");
@@ -721,7 +727,11 @@ public final class Tensor {
     /** x² (composite). */
     public Tensor square() { return mul(this); }
 
-    /** Limits values to [min, max]; the gradient passes where min ≤ x ≤ max. */
+    /**
+     * Limits values to [min, max]; the gradient passes where min ≤ x ≤ max (bounds included, as
+     * torch), and NaN stays NaN with gradient 0. min &gt; max (or a NaN bound) throws, where
+     * torch.clamp would set every element to max.
+     */
     public Tensor clamp(float min, float max) { return Elementwise.clamp(this, min, max); }
 
     public Tensor eq(Tensor o) { return Elementwise.binary(BinaryOp.EQ, this, o); }
@@ -743,17 +753,36 @@ public final class Tensor {
 
     // ---- reductions --------------------------------------------------------------------------
 
-    /** Sum of all elements, as a 0-d tensor. */
+    /**
+     * Sum of all elements, as a 0-d tensor. Every sum is accumulated in double (on the vector path,
+     * runs of 1024 floats in float lanes, then in double) and rounded to float once, so 2^24 + 2
+     * ones sum to exactly 16777218, where a float running sum stops at 2^24. An empty tensor
+     * sums to 0.
+     */
     public Tensor sum() { return Reductions.sum(this, allDims(), false); }
 
+    /**
+     * Sum over dims (negative dims count from the end; each at most once). An empty {@code dims}
+     * reduces no dim, here and in mean, max, min and var over dims; torch reads {@code dim=[]}
+     * as every dim, which is {@link #sum()} here.
+     */
     public Tensor sum(int[] dims, boolean keepDim) { return Reductions.sum(this, dims, keepDim); }
 
     public Tensor sum(int dim) { return sum(new int[]{dim}, false); }
 
+    /**
+     * Mean of all elements. Over an empty dim, mean (and var) throws IllegalArgumentException,
+     * where torch returns NaN.
+     */
     public Tensor mean() { return Reductions.mean(this, allDims(), false); }
 
     public Tensor mean(int[] dims, boolean keepDim) { return Reductions.mean(this, dims, keepDim); }
 
+    /**
+     * Largest element, as {@code torch.amax} over every dim: ties share the gradient equally. Where
+     * the result is NaN every element's gradient is NaN, as amax; {@code torch.max(x)} (no dim)
+     * would give it to the NaN elements alone.
+     */
     public Tensor max() { return Reductions.extreme(this, allDims(), false, true); }
 
     /**
@@ -763,6 +792,7 @@ public final class Tensor {
      */
     public Tensor max(int[] dims, boolean keepDim) { return Reductions.extreme(this, dims, keepDim, true); }
 
+    /** Smallest element: see {@link #max()}. */
     public Tensor min() { return Reductions.extreme(this, allDims(), false, false); }
 
     /** Smallest values over dims, as {@code torch.amin}: see {@link #max(int[], boolean)}. */

@@ -75,6 +75,22 @@ class ReductionsTest {
     }
 
     @Test
+    void sumsPastTwoToThe24AreAccumulatedWiderThanFloat() {
+        // a float accumulator stops at 2^24 (2^24 + 1 rounds back down); 2^24 + 2 is a float
+        int n = (1 << 24) + 2;
+        assertEquals(16777218f, Tensor.ones(n).sum().item());
+        assertEquals(16777218f, Tensor.ones(2, n / 2).transpose(0, 1).sum().item()); // strided: packed first
+    }
+
+    @Test
+    void emptyDimListReducesNothing() {
+        // documented difference: torch reads dim=[] as every dim
+        Tensor x = Tensor.of(new float[]{1, 2, 3, 4}, 2, 2);
+        assertArrayEquals(new float[]{1, 2, 3, 4}, x.sum(new int[0], false).toArray());
+        assertArrayEquals(new int[]{2, 2}, x.max(new int[0], true).dims());
+    }
+
+    @Test
     void sizeOneAndEmptyDims() {
         Tensor x = Tensor.ones(1, 3, 1);
         assertArrayEquals(new int[]{3}, x.sum(new int[]{0, 2}, false).dims());
