@@ -38,7 +38,10 @@ public enum BinaryOp {
     },
     MAXIMUM {
         public double apply(double a, double b) { return Math.max(a, b); }
-        /** Ties share the gradient equally, as PyTorch. */
+        /**
+         * Ties share the gradient equally, as PyTorch. A NaN operand gives both partials 0 (as the
+         * device kernels), where torch gives both the whole gradient; the same holds for MINIMUM.
+         */
         public double da(double a, double b, double y) { return a > b ? 1 : a == b ? 0.5 : 0; }
         public double db(double a, double b, double y) { return b > a ? 1 : a == b ? 0.5 : 0; }
     },

@@ -10,8 +10,9 @@ import jgrad.core.cpu.Parallel;
  * OH = ⌊(H + 2p − k)/s⌋ + 1 (same for W). Output (oh, ow) covers input rows oh·s − p … oh·s − p + k − 1.
  * <ul>
  *   <li>max: y = max over the in-bounds window (padding acts as −∞; NaN propagates). The
- *       derivative sends g to one element: the first in row-major window order equal to y (the
- *       first NaN when y is NaN), as PyTorch's first-maximum rule. The forward stores no indices
+ *       derivative sends g to one element: the first in row-major window order equal to y, as
+ *       PyTorch's first-maximum rule; when y is NaN, the first NaN (PyTorch's kernels take the
+ *       last NaN of the window, the device kernel here the first). The forward stores no indices
  *       (a branch-free max); the backward finds them again by scanning the windows.</li>
  *   <li>avg: y = Σ window / k² (padded zeros count in the divisor, count_include_pad=True; with
  *       ceil_mode=False no window reaches past the padding, so the divisor is always k²). Backward:

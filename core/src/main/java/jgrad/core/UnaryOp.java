@@ -50,7 +50,10 @@ public enum UnaryOp {
     RELU {
         /** NaN stays NaN, as PyTorch (and the vector path's max). */
         public double apply(double x) { return x <= 0 ? 0 : x; }
-        /** 0 at x = 0, as PyTorch. */
+        /**
+         * 0 at x = 0, as PyTorch. Also 0 at NaN (as the device kernels), where torch's
+         * threshold_backward passes g.
+         */
         public double derivative(double x, double y) { return x > 0 ? 1 : 0; }
     };
 
