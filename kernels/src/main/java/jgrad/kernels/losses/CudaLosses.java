@@ -214,7 +214,8 @@ public final class CudaLosses implements AutoCloseable {
 
     private CudaBuffer grow(CudaBuffer b, long floats) {
         long bytes = Math.max(4, floats * 4);
-        if (b != null && b.bytes() >= bytes) return b;
+        // a buffer closed by a growth whose allocation failed (out of memory) is never reused
+        if (b != null && b.isOpen() && b.bytes() >= bytes) return b;
         if (b != null) b.close();
         // grow geometrically so slowly increasing shapes do not reallocate every call
         long size = b == null ? bytes : Math.max(bytes, b.bytes() + b.bytes() / 2);
@@ -239,8 +240,14 @@ public final class CudaLosses implements AutoCloseable {
     /** The ticket counter: zeroed once here; every kernel's last block resets it. */
     private long counter() {
         if (counter == null) {
-            counter = allocator.allocate(4);
-            Launch.kernel("fill_f32").grid(1).block(1).args(counter, 0f, 1L).run(); // the bits of 0f are the integer 0
+            CudaBuffer c = allocator.allocate(4);
+            try {
+                Launch.kernel("fill_f32").grid(1).block(1).args(c, 0f, 1L).run(); // the bits of 0f are the integer 0
+            } catch (RuntimeException e) {
+                c.close(); // never keep a counter that was not zeroed: the next call allocates and zeroes one
+                throw e;
+            }
+            counter = c;
         }
         return counter.address();
     }

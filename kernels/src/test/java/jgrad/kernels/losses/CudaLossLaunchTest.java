@@ -1,12 +1,14 @@
 package jgrad.kernels.losses;
 
 import jgrad.kernels.cuda.DeviceAllocator;
+import jgrad.kernels.cuda.DeviceOutOfMemoryException;
 import jgrad.kernels.cuda.KernelModule;
 import jgrad.kernels.cuda.Launch;
 import jgrad.kernels.cuda.RawMemory;
 import jgrad.losses.Loss;
 import jgrad.losses.Losses;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -67,5 +69,43 @@ class CudaLossLaunchTest {
                 assertTrue(l.name().startsWith(name.replace('-', '_') + "_"), name + " launched " + l.name());
             }
         }
+    }
+
+    /**
+     * A scratch buffer that has to grow is closed before the larger one is allocated. When that
+     * allocation fails (the device is full), a later call with a shape that fits the old size must
+     * allocate afresh, not hand the kernels the closed buffer.
+     */
+    @Test
+    void aFailedScratchGrowthLeavesTheLossesUsable() throws Exception {
+        final class Refusing implements RawMemory {
+            long next = 1L << 40;
+            boolean refuseLarge;
+
+            @Override
+            public long malloc(long bytes) {
+                if (refuseLarge && bytes > (1L << 20)) throw new DeviceOutOfMemoryException("pretend device full");
+                long a = next;
+                next += bytes + 256;
+                return a;
+            }
+
+            @Override
+            public void free(long ptr) {}
+        }
+        Refusing memory = new Refusing();
+        CudaLosses losses = new CudaLosses(new DeviceAllocator(memory, 0));
+        Loss ssim = Losses.get("ssim-b");
+        int[] small = {1, 1, 8, 8}, large = {1, 1, 256, 256};  // derivative maps of 1.5 KiB and 1.5 MiB
+        List<Launch> launches = new ArrayList<>();
+        try (var rec = Launch.recordInto(launches)) {
+            losses.forwardBackward(ssim, 1L << 20, 2L << 20, 3L << 20, small, 1f, false, 4L << 20);
+            memory.refuseLarge = true;
+            assertThrows(DeviceOutOfMemoryException.class,
+                    () -> losses.forwardBackward(ssim, 1L << 20, 2L << 20, 3L << 20, large, 1f, false, 4L << 20));
+            launches.clear();
+            losses.forwardBackward(ssim, 1L << 20, 2L << 20, 3L << 20, small, 1f, false, 4L << 20);
+        }
+        assertEquals(List.of("ssim_b_stats_f32", "ssim_b_grad_f32"), launches.stream().map(Launch::name).toList());
     }
 }
