@@ -14,7 +14,12 @@ static void rec(const char *name) { strncpy(jg_last, name, sizeof jg_last - 1); 
 /* ---- cuBLAS ---- */
 int cublasCreate_v2(void **h) { *h = (void *)0x1001; rec("cublasCreate_v2"); return 0; }
 int cublasDestroy_v2(void *h) { rec("cublasDestroy_v2"); return h == (void *)0x1001 ? 0 : 7; }
-int cublasSetStream_v2(void *h, void *s) { rec("cublasSetStream_v2"); jg_rec[0] = (double)(uintptr_t)s; return 0; }
+/* a stream of 0xBAD is refused (CUBLAS_STATUS_INVALID_VALUE / CUDNN_STATUS_BAD_PARAM), to drive the error paths */
+int cublasSetStream_v2(void *h, void *s) {
+    rec("cublasSetStream_v2");
+    jg_rec[0] = (double)(uintptr_t)s;
+    return (uintptr_t)s == 0xBAD ? 7 : 0;
+}
 int cublasGetVersion_v2(void *h, int *v) { *v = 130000; return 0; }
 int cublasSgemm_v2(void *h, int ta, int tb, int m, int n, int k, const float *alpha, const float *A, int lda,
                    const float *B, int ldb, const float *beta, float *C, int ldc) {
@@ -43,8 +48,8 @@ static int used;
 size_t cudnnGetVersion(void) { return 90100; }
 const char *cudnnGetErrorString(int s) { return s == 2000 ? "CUDNN_STATUS_BAD_PARAM" : "CUDNN_STATUS_OTHER"; }
 int cudnnCreate(void **h) { *h = (void *)0x2002; return 0; }
-int cudnnDestroy(void *h) { return 0; }
-int cudnnSetStream(void *h, void *s) { jg_rec[0] = (double)(uintptr_t)s; return 0; }
+int cudnnDestroy(void *h) { rec("cudnnDestroy"); return 0; }
+int cudnnSetStream(void *h, void *s) { rec("cudnnSetStream"); jg_rec[0] = (double)(uintptr_t)s; return (uintptr_t)s == 0xBAD ? 2000 : 0; }
 static int make(void **d) { if (used == 64) return 1; *d = &pool[used++]; return 0; }
 int cudnnCreateTensorDescriptor(void **d) { return make(d); }
 int cudnnCreateFilterDescriptor(void **d) { return make(d); }

@@ -106,7 +106,16 @@ public final class Cublas implements AutoCloseable {
             throw new IllegalStateException(t);
         }
         Cublas c = new Cublas(a, h);
-        c.setStream(stream);
+        try {
+            c.setStream(stream);
+        } catch (RuntimeException e) {
+            try {
+                c.close(); // the handle (and the memory cuBLAS holds for it) is not left behind
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         return c;
     }
 

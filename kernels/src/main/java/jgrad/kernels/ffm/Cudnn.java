@@ -229,10 +229,22 @@ public final class Cudnn implements AutoCloseable {
         this.context = context;
         this.allocator = allocator;
         this.mathType = mathType;
-        MemorySegment out = arena.allocate(ADDRESS);
-        check("cudnnCreate", call(a.create, out));
-        handle = out.get(ADDRESS, 0);
-        check("cudnnSetStream", call(a.setStream, handle, MemorySegment.ofAddress(stream)));
+        try {
+            MemorySegment out = arena.allocate(ADDRESS);
+            check("cudnnCreate", call(a.create, out));
+            handle = out.get(ADDRESS, 0);
+            check("cudnnSetStream", call(a.setStream, handle, MemorySegment.ofAddress(stream)));
+        } catch (RuntimeException e) {
+            // the handle (and the device memory cuDNN holds for it) and the arena are not left behind
+            try {
+                if (handle != null) call(a.destroy, handle);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            handle = null;
+            arena.close();
+            throw e;
+        }
     }
 
     /** A handle on the context's stream, with cuDNN's default math. */

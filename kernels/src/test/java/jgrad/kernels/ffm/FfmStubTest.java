@@ -140,4 +140,16 @@ class FfmStubTest {
             assertThrows(IllegalArgumentException.class, () -> d.conv2dForward(s, 0, 0x200, 0x300, false));
         }
     }
+
+    /** A handle whose stream cannot be set is destroyed before the error reaches the caller. */
+    @Test
+    void aHandleWhoseStreamIsRefusedIsDestroyed() {
+        NativeCallException blas = assertThrows(NativeCallException.class, () -> Cublas.createForTest(stub, 0xBAD));
+        assertTrue(blas.getMessage().contains("cublasSetStream_v2"), blas.getMessage());
+        assertEquals("cublasDestroy_v2", last());
+        NativeCallException dnn = assertThrows(NativeCallException.class,
+                () -> Cudnn.createForTest(stub, 0xBAD, fakeAllocator(), Cudnn.MathType.DEFAULT));
+        assertTrue(dnn.getMessage().contains("cudnnSetStream"), dnn.getMessage());
+        assertEquals("cudnnDestroy", last());
+    }
 }
