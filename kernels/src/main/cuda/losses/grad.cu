@@ -5,14 +5,15 @@
 //   dL/dx = −dL/de·σ'(x). Gᵀ scatters each output's sign onto the 3×3 inputs it read; a padded
 //   (replicated) position gives its share to the edge pixel it copied.
 //
-// Pass (grad_fused_f32, one launch): a block owns a 32×32 tile of one plane. It loads e over the
-// tile plus a halo of 2 (replicate-clamped indices) and σ'(x) of the tile into shared memory,
-// forms the signs of 8·Gx and 8·Gy over the tile plus a halo of 1 (zero outside the plane) and
-// sums |8·Gx| + |8·Gy| over its own pixels, then gathers the adjoint for each own pixel — at the
-// plane's border also from the replicated positions just outside it — and writes
-// grad ← −weight/(2n)/8 · (8·Gᵀsign)·σ'(x) (or +=). The block sum goes to partials[block]; the
-// last block (ticket) sums the partials in index order in double, writes L to loss[0] and resets
-// the counter.
+// Pass (grad_fused_f32, one launch; grid (tiles across, tiles down, planes) with y and z capped
+// at 65535, a block looping over its (plane, tile row) pairs): per 32×32 tile of one plane, a
+// block loads e over the tile plus a halo of 2 (replicate-clamped indices) and σ'(x) of the tile
+// into shared memory, forms the signs of 8·Gx and 8·Gy over the tile plus a halo of 1 (zero
+// outside the plane) and sums |8·Gx| + |8·Gy| over its own pixels, then gathers the adjoint for
+// each own pixel — at the plane's border also from the replicated positions just outside it —
+// and writes grad ← −weight/(2n)/8 · (8·Gᵀsign)·σ'(x) (or +=). The block sum goes to
+// partials[block]; the last block (ticket) sums the partials in index order in double, writes L
+// to loss[0] and resets the counter.
 // Bytes per element: read x and t (about 1.27× with the halo, mostly from L2), write grad: 12.
 #include "loss_common.cuh"
 
@@ -31,11 +32,14 @@ extern "C" __global__ __launch_bounds__(LOSS_THREADS) void grad_fused_f32(
     __shared__ float sx[S][S + 1], sy[S][S + 1];
     __shared__ float fscratch[LOSS_WARPS];
     __shared__ double dscratch[LOSS_WARPS];
-    const int i0 = blockIdx.y * T, j0 = blockIdx.x * T;
+    const int j0 = blockIdx.x * T, down = (h + T - 1) / T;
     const long long hw = (long long)h * w;
     float sum[1] = {0.0f};
 
-    for (int plane = blockIdx.z; plane < planes; plane += gridDim.z) {
+    // (plane, tile row) pairs, grid-stride over z and y: both extents are capped at 65535 blocks
+    for (long long job = (long long)blockIdx.z * gridDim.y + blockIdx.y; job < (long long)planes * down;
+         job += (long long)gridDim.z * gridDim.y) {
+        const int plane = (int)(job / down), i0 = (int)(job % down) * T;
         const float* xp = x + plane * hw;
         const float* tp = t + plane * hw;
         for (int k = threadIdx.x; k < E * E; k += LOSS_THREADS) {

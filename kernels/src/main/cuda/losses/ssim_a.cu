@@ -4,7 +4,8 @@
 // Derivative (see ssim_common.cuh): u = ∂L/∂S = −1/M at every map pixel, three per-pixel maps
 // da, db, dc, and ∂L/∂x = (Gᵀda + 2x'·Gᵀdb + y'·Gᵀdc)·σ'(pred) with the same Gaussian.
 //
-// Passes (two launches, 32×32 tiles, grid (tiles across, tiles down, planes)):
+// Passes (two launches, 32×32 tiles, grid (tiles across, tiles down, planes) with y and z capped
+// at 65535, each block looping over its (plane, tile row) pairs):
 //   ssim_a_stats_f32: sigmoid on load, tile + halo 5 in shared memory, separable symmetric
 //     passes for the five moments, the map, da/db/dc written to `maps` (3 planes of M floats),
 //     per-block loss partials, L by the last block (ticket, index order, double).

@@ -6,7 +6,8 @@
 // three maps da, db, dc; ∂L/∂x = Σ_windows (Gᵀda + 2x'·Gᵀdb + y'·Gᵀdc)·σ'(pred), where Gᵀ folds
 // the reflected border positions back onto the pixels they mirror.
 //
-// Passes (two launches, 32×32 tiles, grid (tiles across, tiles down, planes)):
+// Passes (two launches, 32×32 tiles, grid (tiles across, tiles down, planes) with y and z capped
+// at 65535, each block looping over its (plane, tile row) pairs):
 //   ssim_b_stats_f32: sigmoid on load, tile + halo 5 (reflected) in shared memory, for each window
 //     separable symmetric passes for the five moments, the map, da/db/dc written to `maps`
 //     (6 planes of M floats: window 5 then window 11), per-block loss partials per window, L by

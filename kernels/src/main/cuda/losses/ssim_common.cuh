@@ -151,13 +151,16 @@ __device__ __forceinline__ void ssim_stats_pass(const float* __restrict__ pred, 
     __shared__ double dscratch[LOSS_WARPS];
     gaussian<W1>(sigma, g1);
     if (W2 > 0) gaussian<(W2 > 0 ? W2 : 1)>(sigma, g2);
-    const int o0i = blockIdx.y * TILE, o0j = blockIdx.x * TILE;
+    const int o0j = blockIdx.x * TILE, down = (ho + TILE - 1) / TILE;
     // first tile position read: centre of map pixel o0 (o0 + shift) minus HMAX
     const int shift = REFLECT ? 0 : W1 / 2;
-    const int v0i = o0i + shift - HMAX, v0j = o0j + shift - HMAX;
+    const int v0j = o0j + shift - HMAX;
     const long long hw = (long long)h * w;
     float sums[2] = {0.0f, 0.0f};
-    for (int plane = blockIdx.z; plane < planes; plane += gridDim.z) {
+    // (plane, tile row) pairs, grid-stride over z and y: both extents are capped at 65535 blocks
+    for (long long job = (long long)blockIdx.z * gridDim.y + blockIdx.y; job < (long long)planes * down;
+         job += (long long)gridDim.z * gridDim.y) {
+        const int plane = (int)(job / down), o0i = (int)(job % down) * TILE, v0i = o0i + shift - HMAX;
         const float* xp = pred + plane * hw;
         const float* tp = target + plane * hw;
         float kx, ky;
@@ -292,10 +295,13 @@ __device__ __forceinline__ void ssim_grad_pass(const float* __restrict__ pred, c
     gaussian<W1>(sigma, g1);
     if (W2 > 0) gaussian<(W2 > 0 ? W2 : 1)>(sigma, g2);
     __syncthreads();
-    const int i0 = blockIdx.y * TILE, j0 = blockIdx.x * TILE;
+    const int j0 = blockIdx.x * TILE, down = (h + TILE - 1) / TILE;
     const int tx = threadIdx.x & 31, ty = threadIdx.x >> 5;
     const long long hw = (long long)h * w;
-    for (int plane = blockIdx.z; plane < planes; plane += gridDim.z) {
+    // (plane, tile row) pairs, grid-stride over z and y: both extents are capped at 65535 blocks
+    for (long long job = (long long)blockIdx.z * gridDim.y + blockIdx.y; job < (long long)planes * down;
+         job += (long long)gridDim.z * gridDim.y) {
+        const int plane = (int)(job / down), i0 = (int)(job % down) * TILE;
         float acc[3][ROWS_PER_THREAD];
 #pragma unroll
         for (int m = 0; m < 3; ++m)

@@ -39,7 +39,8 @@ import java.util.WeakHashMap;
  * repeatable: element-wise losses use 1-D grids of ⌈n/1024⌉ blocks capped at 2048 (grid-stride);
  * the overlap losses split each group (the batch, or one image) over ⌈S/1024⌉ blocks with at most
  * about 2048 blocks in all; SSIM and the gradient loss use 32×32 tiles, grid (across, down,
- * planes). Scratch (per-block partials, the ticket counter, per-group coefficients, SSIM's
+ * planes) with down and planes capped at 65535 (the kernels loop over their (plane, tile row)
+ * pairs). Scratch (per-block partials, the ticket counter, per-group coefficients, SSIM's
  * derivative maps) comes from the allocator, grows when a larger shape needs it, and is
  * reused by later calls: calls are serialised, as they run on the one stream.
  */
@@ -270,7 +271,12 @@ public final class CudaLosses implements AutoCloseable {
     }
 
     static int planeBlocks(int planes) {
-        return Math.min(planes, 65535);
+        return Math.min(planes, Launch.MAX_GRID_YZ);
+    }
+
+    /** Blocks down a tiled grid (gridDim.y): the tile rows, capped as gridDim.y must be. */
+    static int tileRows(int extent) {
+        return Math.min(tiles(extent), Launch.MAX_GRID_YZ);
     }
 
     // ---- launchers --------------------------------------------------------------------------
@@ -338,12 +344,12 @@ public final class CudaLosses implements AutoCloseable {
         int planes = c.planes(), h = c.h(), w = c.w(), ho = h - 10, wo = w - 10;
         long m = (long) planes * ho * wo;
         float invM = (float) (1.0 / m);
-        int gz = planeBlocks(planes), blocks = tiles(wo) * tiles(ho) * gz;
+        int gz = planeBlocks(planes), blocks = tiles(wo) * tileRows(ho) * gz;
         long maps = s.maps(3 * m);
-        Launch.kernel("ssim_a_stats_f32").grid(tiles(wo), tiles(ho), gz).block(THREADS)
+        Launch.kernel("ssim_a_stats_f32").grid(tiles(wo), tileRows(ho), gz).block(THREADS)
                 .args(c.pred(), c.target(), planes, h, w, ho, wo, SIGMA, C1, C2, invM, maps,
                         s.partials(2L * blocks), s.counter(), c.loss()).run();
-        Launch.kernel("ssim_a_grad_f32").grid(tiles(w), tiles(h), gz).block(THREADS)
+        Launch.kernel("ssim_a_grad_f32").grid(tiles(w), tileRows(h), gz).block(THREADS)
                 .args(c.pred(), c.target(), c.grad(), planes, h, w, ho, wo, SIGMA, maps, c.weight(), c.acc()).run();
     }
 
@@ -351,20 +357,20 @@ public final class CudaLosses implements AutoCloseable {
         int planes = c.planes(), h = c.h(), w = c.w();
         long m = (long) planes * h * w;
         float invM = (float) (1.0 / m);
-        int gz = planeBlocks(planes), blocks = tiles(w) * tiles(h) * gz;
+        int gz = planeBlocks(planes), blocks = tiles(w) * tileRows(h) * gz;
         long maps = s.maps(6 * m);
-        Launch.kernel("ssim_b_stats_f32").grid(tiles(w), tiles(h), gz).block(THREADS)
+        Launch.kernel("ssim_b_stats_f32").grid(tiles(w), tileRows(h), gz).block(THREADS)
                 .args(c.pred(), c.target(), planes, h, w, SIGMA, C1, C2, invM, maps,
                         s.partials(2L * blocks), s.counter(), c.loss()).run();
-        Launch.kernel("ssim_b_grad_f32").grid(tiles(w), tiles(h), gz).block(THREADS)
+        Launch.kernel("ssim_b_grad_f32").grid(tiles(w), tileRows(h), gz).block(THREADS)
                 .args(c.pred(), c.target(), c.grad(), planes, h, w, SIGMA, maps, c.weight(), c.acc()).run();
     }
 
     private static void gradLoss(CudaLosses s, Call c) {
         int planes = c.planes(), h = c.h(), w = c.w();
-        int gz = planeBlocks(planes), blocks = tiles(w) * tiles(h) * gz;
+        int gz = planeBlocks(planes), blocks = tiles(w) * tileRows(h) * gz;
         float scale = (float) (-c.weight() / (2.0 * c.n()) / 8);
-        Launch.kernel("grad_fused_f32").grid(tiles(w), tiles(h), gz).block(THREADS)
+        Launch.kernel("grad_fused_f32").grid(tiles(w), tileRows(h), gz).block(THREADS)
                 .args(c.pred(), c.target(), c.grad(), planes, h, w, scale, c.acc(), s.partials(blocks), s.counter(), c.loss())
                 .run();
     }

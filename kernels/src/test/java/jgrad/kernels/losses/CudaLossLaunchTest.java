@@ -108,4 +108,23 @@ class CudaLossLaunchTest {
         }
         assertEquals(List.of("ssim_b_stats_f32", "ssim_b_grad_f32"), launches.stream().map(Launch::name).toList());
     }
+
+    /**
+     * Images taller than 65535 tiles of 32 rows: the tiled kernels' gridDim.y is capped at the
+     * driver's limit (the kernels loop over their tile rows), where an uncapped grid is refused.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"grad", "ssim-a", "ssim-b"})
+    void tallImagesKeepTheGridWithinItsLimits(String name) throws Exception {
+        Loss loss = Losses.get(name);
+        int h = 65_535 * CudaLosses.TILE + 1000, w = loss.minSize();
+        CudaLosses losses = new CudaLosses(new DeviceAllocator(new NoMemory(), 0));
+        List<Launch> launches = new ArrayList<>();
+        try (var rec = Launch.recordInto(launches)) {
+            losses.forwardBackward(loss, 1L << 20, 2L << 20, 3L << 20, new int[]{1, 1, h, w}, 1f, false, 4L << 20);
+        }
+        launches.removeIf(l -> l.name().equals("fill_f32"));  // zeroing the ticket counter on first use
+        assertFalse(launches.isEmpty());
+        for (Launch l : launches) assertEquals(Launch.MAX_GRID_YZ, l.gridDims()[1], l.toString());
+    }
 }
