@@ -2,8 +2,9 @@
 // window k, stride s, padding p (padding acts as −∞), OH = ⌊(H + 2p − k)/s⌋ + 1 (same for W).
 //
 // Math: y[oh, ow] = max over the in-bounds taps x[oh·s − p + i, ow·s − p + j]; NaN propagates.
-// Derivative: g[oh, ow] goes to one tap only, the first in row-major window order equal to y (the
-// first NaN when y is NaN), as jgrad.core.Pooling and PyTorch.
+// Derivative: g[oh, ow] goes to one tap only, the first in row-major window order equal to y, as
+// jgrad.core.Pooling and PyTorch; when y is NaN, the first NaN, as jgrad.core.Pooling (PyTorch's
+// kernels take the last).
 //
 // Passes: maxpool_fwd_f32, one thread per output (reads k² inputs, mostly from cache).
 // maxpool_bwd_f32 is a gather, one thread per input pixel: for every window covering the pixel
