@@ -15,13 +15,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The report's "differs from the seeds" section names the seed's optimizer and schedule beside the
  * run's (preset A's quick defaults are not seed A's SGD + ReduceLROnPlateau), notes seed A's
- * image-level split, and mentions seed B's BerHu bug only when a BerHu combination ran.
+ * image-level split, mentions seed B's BerHu bug only when a BerHu combination ran, and says so when
+ * the RMSE (A) and mRMSE (B) columns print the same.
  */
 class ReportSeedSetupTest {
     @TempDir
     Path tmp;
 
     private String differs(String preset, String only, String... extra) throws Exception {
+        String md = report(preset, only, extra);
+        return md.substring(md.indexOf("## How this run differs from the seeds"), md.indexOf("## Results"));
+    }
+
+    private String report(String preset, String only, String... extra) throws Exception {
         Path data = tmp.resolve("data");
         if (!Files.exists(data)) SceneGenerator.generate(new SceneGenerator.Options(data, Layout.B, 16, 16, 2, 4, 1, 1, 0.92f), null);
         String name = preset + "-" + only.replaceAll("[^a-z]", "") + "-" + extra.length;
@@ -33,8 +39,7 @@ class ReportSeedSetupTest {
         System.arraycopy(extra, 0, args, base.length, extra.length);
         CliRun r = CliRun.of(args);
         assertEquals(0, r.code(), r.out() + r.err());
-        String md = Files.readString(tmp.resolve("runs").resolve(name).resolve("report.md"));
-        return md.substring(md.indexOf("## How this run differs from the seeds"), md.indexOf("## Results"));
+        return Files.readString(tmp.resolve("runs").resolve(name).resolve("report.md"));
     }
 
     @Test
@@ -44,6 +49,22 @@ class ReportSeedSetupTest {
         assertTrue(d.contains("This run: adamw"), d);
         assertTrue(d.contains("seed A split its images 70/30"), d);
         assertFalse(d.contains("BerHu"), d);
+    }
+
+    @Test
+    void theRmseColumnsAreSaidToAgreeExactlyWhenTheyPrintTheSame() throws Exception {
+        String md = report("b", "bce/bce,bce-dice/rmse");
+        String table = md.substring(md.indexOf("## Results (this run)"), md.indexOf("## The seeds' published numbers"));
+        boolean agree = true;
+        int rows = 0;
+        for (String line : table.split("\n")) {
+            String[] cells = line.split("\\|");
+            if (cells.length < 10 || !cells[1].contains("/")) continue;
+            rows++;
+            agree &= cells[7].trim().equals(cells[8].trim()); // RMSE (A), mRMSE (B)
+        }
+        assertEquals(2, rows, table);
+        assertEquals(agree, table.contains("RMSE (A) and mRMSE (B) agree to four places in every row here"), table);
     }
 
     @Test
