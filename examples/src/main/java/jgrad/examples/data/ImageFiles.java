@@ -33,6 +33,13 @@ import javax.imageio.stream.ImageOutputStream;
  * failure is a {@link DataException} naming the file.
  */
 public final class ImageFiles {
+    /**
+     * The most pixels a file may declare. The decoder allocates the whole raster from the header's
+     * size before reading any pixel data, so a few hundred bytes that claim 20000 × 20000 would
+     * otherwise fail with an OutOfMemoryError naming no file. 2^28 is a 16384 × 16384 image.
+     */
+    static final long MAX_PIXELS = 1L << 28;
+
     /** A decoded image: planar samples in 0..255, {@code channels} planes of height × width. */
     public record Image(int width, int height, int channels, float[] data) {}
 
@@ -59,13 +66,25 @@ public final class ImageFiles {
                     String m = String.valueOf(msg).toLowerCase(Locale.ROOT);
                     if (m.contains("truncated") || m.contains("premature end")) truncated.add(msg);
                 });
-                img = reader.read(0);
+                long w = reader.getWidth(0), h = reader.getHeight(0);
+                if (w * h > MAX_PIXELS) {
+                    throw new DataException("cannot decode image " + file + ": its header declares " + w + "x" + h + " pixels, more than the "
+                            + MAX_PIXELS + " jgrad decodes (a corrupt header?)");
+                }
+                try {
+                    img = reader.read(0);
+                } catch (OutOfMemoryError e) {
+                    throw new DataException("cannot decode image " + file + ": " + w + "x" + h + " pixels do not fit in the Java heap"
+                            + " (raise -Xmx, or is the header corrupt?)", e);
+                }
             } finally {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof DataException d) throw d;
-            throw new DataException("cannot decode image " + file + ": " + e.getMessage(), e);
+            // ImageIO wraps some failures with a message that ends in ": " and says nothing more
+            Throwable c = e.getCause();
+            throw new DataException("cannot decode image " + file + ": " + e.getMessage() + (c == null ? "" : " (" + c + ")"), e);
         }
         if (!truncated.isEmpty()) {
             throw new DataException("cannot decode image " + file + ": the file is truncated (" + truncated.get(0) + ")");
