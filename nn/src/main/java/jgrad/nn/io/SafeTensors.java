@@ -32,8 +32,9 @@ import java.util.Objects;
  * to a multiple of 8 bytes (as the reference writer does) so the data is aligned.
  *
  * <p>Writing a file goes through {@link AtomicFile}: a failed write keeps the previous file, and
- * every tensor is written as F32. Reading accepts F32, F64, I64 and I32 tensors and converts them
- * to float32 (PyTorch state dicts hold int64 buffers, e.g. BatchNorm's {@code num_batches_tracked};
+ * every tensor is written as F32. Reading accepts F32, F16, BF16, F64, I64 and I32 tensors and
+ * converts them to float32 (half-precision checkpoints, {@code model.half()} or bfloat16, convert
+ * exactly; PyTorch state dicts hold int64 buffers, e.g. BatchNorm's {@code num_batches_tracked};
  * integers beyond 2^24 and doubles are rounded), and rejects other dtypes by name. It checks
  * everything (header length within the file, valid JSON, dtypes, shapes, offsets inside the data
  * and matching the shape, no gaps or overlaps) before returning, and fails with a message naming
@@ -180,13 +181,14 @@ public final class SafeTensors {
             if (!(e.getValue() instanceof Map<?, ?> info)) throw corrupt(source, "entry '" + name + "' is not an object");
             if (!(info.get("dtype") instanceof String dtype)) throw corrupt(source, "tensor '" + name + "' has no dtype string");
             int elementBytes = switch (dtype) {
+                case "F16", "BF16" -> 2;
                 case "F32", "I32" -> 4;
                 case "F64", "I64" -> 8;
                 default -> 0;
             };
             if (elementBytes == 0) {
                 throw new IllegalArgumentException("safetensors " + source + ": tensor '" + name + "' has dtype " + dtype
-                        + ", which jgrad does not read (it reads F32, F64, I64 and I32, as float32); convert the tensors"
+                        + ", which jgrad does not read (it reads F32, F16, BF16, F64, I64 and I32, as float32); convert the tensors"
                         + " before saving, e.g. {k: v.float() for k, v in state_dict.items()}");
             }
             int[] shape = ints(info.get("shape"), source, name, "shape");
@@ -210,6 +212,9 @@ public final class SafeTensors {
             data.position(dataStart + (int) off[0]);
             switch (dtype) {
                 case "F32" -> data.asFloatBuffer().get(v);
+                case "F16" -> { var b = data.asShortBuffer(); for (int i = 0; i < v.length; i++) v[i] = Float.float16ToFloat(b.get(i)); }
+                // bfloat16 is the top half of a float32, NaN payloads and -0 included
+                case "BF16" -> { var b = data.asShortBuffer(); for (int i = 0; i < v.length; i++) v[i] = Float.intBitsToFloat(b.get(i) << 16); }
                 case "F64" -> { var b = data.asDoubleBuffer(); for (int i = 0; i < v.length; i++) v[i] = (float) b.get(i); }
                 case "I64" -> { var b = data.asLongBuffer(); for (int i = 0; i < v.length; i++) v[i] = (float) b.get(i); }
                 default -> { var b = data.asIntBuffer(); for (int i = 0; i < v.length; i++) v[i] = (float) b.get(i); }

@@ -110,7 +110,7 @@ class SafeTensorsEdgeTest {
         assertTrue(corrupt(file("{" + entry("a", "F32", "[65536,65536]", 0, 17179869184L) + "}", 8)).contains("too large"));
         assertTrue(corrupt(file("{" + entry("a", "F64", "[2147483647]", 0, 17179869176L) + "}", 8)).contains("outside"));
         // the dtype is checked by name, whatever its case
-        for (String dtype : new String[]{"f32", "BF16", "U8", "BOOL", "F8_E4M3", ""}) {
+        for (String dtype : new String[]{"f32", "bf16", "U8", "BOOL", "F8_E4M3", ""}) {
             var e = assertThrows(IllegalArgumentException.class,
                     () -> SafeTensors.parse(file("{" + entry("a", dtype, "[1]", 0, 4) + "}", 4), "x"));
             assertTrue(e.getMessage().contains("dtype " + dtype + ","), e.getMessage());
