@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * {@link #skipped()}. Decoding errors and size mismatches surface later, at load time.
  *
  * <p><b>Layout A</b>: one sample per non-blank line of {@code file_map.txt}: four tab-separated
- * names without extension (bg, bg_fg, mask, depth), each looked up in its folder with extension
+ * names without extension (bg, bg_fg, mask, depth; a leading UTF-8 byte-order mark is ignored), each looked up in its folder with extension
  * .jpg, .jpeg or .png (a name that already has one of those is taken as is).
  *
  * <p><b>Layout B</b>: for each folder {@code fg_bg/bg_XXX} (sorted), the image files of
@@ -84,7 +84,10 @@ public record DatasetIndex(Path root, Layout layout, List<Entry> entries, List<S
         for (String d : dirs) listings.put(d, listNames(root.resolve(d)));
         List<Entry> out = new ArrayList<>();
         for (int ln = 0; ln < lines.size(); ln++) {
-            String line = lines.get(ln).strip();
+            String line = lines.get(ln);
+            // a byte-order mark (Windows editors write one) would become part of the first name
+            if (ln == 0 && line.startsWith("\uFEFF")) line = line.substring(1);
+            line = line.strip();
             if (line.isEmpty()) continue;
             String[] f = line.split("\t");
             if (f.length != 4) {

@@ -26,6 +26,18 @@ class DataErrorsTest {
         assertTrue(idx.skipped().get(0).contains("bg_fg_mask_001_002"));
     }
 
+    /** A file_map.txt saved by a Windows editor: UTF-8 with a byte-order mark and CRLF line ends. */
+    @Test
+    void layoutAFileMapWithByteOrderMarkAndCrlf() throws Exception {
+        TestData.generate(tmp, Layout.A, 3, 3, 16, 1, 1);
+        Path map = tmp.resolve("file_map.txt");
+        String text = Files.readString(map).replace("\n", "\r\n");
+        Files.write(map, ("\uFEFF" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        DatasetIndex idx = DatasetIndex.scan(tmp, OnError.FAIL);
+        assertEquals(3, idx.size());
+        assertEquals(tmp.resolve("bg/bg_000.jpg"), idx.entries().get(0).bg());
+    }
+
     @Test
     void layoutAMalformedLine() throws Exception {
         TestData.generate(tmp, Layout.A, 3, 3, 16, 1, 1);
