@@ -23,9 +23,10 @@ import java.util.stream.Stream;
  * naming the file, or with {@link OnError#SKIP} drop the sample and are listed in
  * {@link #skipped()}. Decoding errors and size mismatches surface later, at load time.
  *
- * <p><b>Layout A</b>: one sample per non-blank line of {@code file_map.txt}: four tab-separated
- * names without extension (bg, bg_fg, mask, depth; a leading UTF-8 byte-order mark is ignored), each looked up in its folder with extension
- * .jpg, .jpeg or .png (a name that already has one of those is taken as is).
+ * <p><b>Layout A</b>: one sample per non-blank line of {@code file_map.txt} (a leading UTF-8
+ * byte-order mark is ignored): four tab-separated names without extension (bg, bg_fg, mask,
+ * depth), each looked up in its folder with extension .jpg, .jpeg or .png (a name that already has
+ * one of those is taken as is).
  *
  * <p><b>Layout B</b>: for each folder {@code fg_bg/bg_XXX} (sorted), the image files of
  * fg_bg/bg_XXX, fg_bg_mask/bg_XXX and depth_fg_bg/bg_XXX are paired by sorted order, as in the
