@@ -13,6 +13,10 @@ import java.util.Collections;
  * inputs and a backward function; {@link Tensor#backward} walks the recorded graph in reverse
  * topological order and accumulates (+=) each input's gradient, so fan-out needs no special case.
  *
+ * <p>Each recorded op notes the {@link Tensor#version()} of its inputs and output; backward
+ * refuses to run through an op whose tensors were written in place since, as PyTorch does,
+ * rather than return a gradient computed from values the forward pass never saw.
+ *
  * <p>A fused op outside this package (a loss, a convolution) integrates the same way:
  * <pre>
  *   Tensor out = ...compute...;
@@ -31,11 +35,29 @@ public final class Autograd {
         final String op;
         Tensor[] inputs;
         Backward backward;
+        /** {@link Tensor#version()} of each input (0 for a null one) and, last, of the output, when recorded. */
+        final int[] versions;
 
-        Node(String op, Tensor[] inputs, Backward backward) {
+        Node(String op, Tensor[] inputs, Backward backward, Tensor out) {
             this.op = op;
             this.inputs = inputs;
             this.backward = backward;
+            versions = new int[inputs.length + 1];
+            for (int k = 0; k < inputs.length; k++) versions[k] = inputs[k] == null ? 0 : inputs[k].version();
+            versions[inputs.length] = out.version();
+        }
+
+        /** Refuses to differentiate when an input or the output {@code out} was written in place since the op ran. */
+        void checkUnmodified(Tensor out) {
+            for (int k = 0; k <= inputs.length; k++) {
+                Tensor t = k < inputs.length ? inputs[k] : out;
+                if (t == null || t.version() == versions[k]) continue;
+                String which = k < inputs.length ? "input " + k : "output";
+                throw new IllegalStateException("backward: the " + which + " of '" + op + "' (shape " + Shape.str(t.dims())
+                        + ") was modified in place after '" + op + "' used it (version " + versions[k] + ", now "
+                        + t.version() + "), so its gradient would come from the new values. Modify a copy() instead, "
+                        + "or modify it after backward()");
+            }
         }
 
         boolean freed() {
@@ -115,7 +137,7 @@ public final class Autograd {
         for (Tensor t : inputs) any |= t != null && t.requiresGrad;
         if (!any) return out;
         out.requiresGrad = true;
-        out.gradFn = new Node(op, inputs.clone(), backward);
+        out.gradFn = new Node(op, inputs.clone(), backward, out);
         return out;
     }
 
@@ -151,6 +173,7 @@ public final class Autograd {
                 if (node == null || t.retainsGrad) t.accumulateGrad(g);
                 if (node == null) continue;
                 if (node.freed()) throw freed(node);
+                node.checkUnmodified(t);
                 Tensor[] inGrads = node.backward.apply(g);
                 for (int k = 0; k < node.inputs.length; k++) {
                     Tensor in = node.inputs[k];

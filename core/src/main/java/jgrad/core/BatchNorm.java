@@ -83,6 +83,10 @@ final class BatchNorm {
                     write(runningVar, ch, (float) ((1 - momentum) * rv + momentum * (t / (m - 1))));
                 }
             }
+            if (runningMean != null) {
+                runningMean.markModified();
+                runningVar.markModified();
+            }
         } else {
             for (int ch = 0; ch < c; ch++) {
                 mean[ch] = read(runningMean, ch);
@@ -187,6 +191,10 @@ final class BatchNorm {
         Tensor y = Tensor.empty(dev, x.shape);
         Tensor saveMean = Tensor.empty(dev, c), saveInvStd = Tensor.empty(dev, c);
         x.backend().batchNorm(xc, runningMean, runningVar, w, b, training, momentum, eps, y, saveMean, saveInvStd);
+        if (training && runningMean != null) {
+            runningMean.markModified();
+            runningVar.markModified();
+        }
         return Autograd.record("batchNorm", y, g -> {
             Tensor dx = x.requiresGrad ? Tensor.empty(dev, x.shape) : null;
             Tensor dw = Tensor.empty(dev, c), db = Tensor.empty(dev, c);

@@ -35,6 +35,12 @@ public final class Tensor {
     final int[] shape;
     int[] strides;
 
+    /**
+     * Counts in-place writes to the storage; shared by every view of it, so that a write through
+     * one view is seen by the graph nodes that used another (see {@link #version()}).
+     */
+    private final int[] version;
+
     boolean requiresGrad;
     boolean retainsGrad;
     Tensor grad;
@@ -43,24 +49,25 @@ public final class Tensor {
     Autograd.Node gradFn;
 
     Tensor(float[] data, int offset, int[] shape, int[] strides) {
-        this.data = data;
-        this.buffer = null;
-        this.offset = offset;
-        this.shape = shape;
-        this.strides = strides;
+        this(data, null, offset, shape, strides, new int[1]);
     }
 
     Tensor(DeviceBuffer buffer, int offset, int[] shape, int[] strides) {
-        this.data = null;
+        this(null, buffer, offset, shape, strides, new int[1]);
+    }
+
+    private Tensor(float[] data, DeviceBuffer buffer, int offset, int[] shape, int[] strides, int[] version) {
+        this.data = data;
         this.buffer = buffer;
         this.offset = offset;
         this.shape = shape;
         this.strides = strides;
+        this.version = version;
     }
 
-    /** Another view of this tensor's storage (no graph recorded). */
+    /** Another view of this tensor's storage (no graph recorded), sharing its {@link #version()}. */
     Tensor viewOf(int offset, int[] shape, int[] strides) {
-        return data != null ? new Tensor(data, offset, shape, strides) : new Tensor(buffer, offset, shape, strides);
+        return new Tensor(data, buffer, offset, shape, strides, version);
     }
 
     /** The backend running this tensor's ops; only for tensors off the CPU. */
@@ -258,6 +265,7 @@ public final class Tensor {
             Tensor s = src.device().equals(device()) ? src : src.to(device());
             Elementwise.copyInto(this, s);
         }
+        markModified();
         return this;
     }
 
@@ -356,6 +364,30 @@ public final class Tensor {
         } else {
             data[p] = value;
         }
+        markModified();
+    }
+
+    /**
+     * How many times this tensor's storage has been written in place ({@link #copyFrom},
+     * {@link #set}, an optimizer step, or code that called {@link #markModified()}), counted
+     * for the storage and so shared with every view of it. A recorded op notes the version of
+     * its inputs and output; {@link #backward()} refuses to run through an op whose tensors have
+     * changed since, because its gradient would be computed from the new values. As PyTorch's
+     * {@code _version}.
+     */
+    public int version() {
+        return version[0];
+    }
+
+    /**
+     * Records that this tensor's values were changed in place by code that writes the
+     * {@link #data()} array (or device memory) directly, so that graphs which used the old values
+     * refuse to backpropagate (see {@link #version()}). jgrad's own in-place writers call it;
+     * writes through {@code data()} that skip it go unnoticed. Returns this.
+     */
+    public Tensor markModified() {
+        version[0]++;
+        return this;
     }
 
     private float elementOnDevice(int position) {

@@ -53,6 +53,7 @@ public class BatchNorm2d extends Module {
         if (isTraining() && numBatchesTracked != null) {
             if (numBatchesTracked.device().isCpu()) {
                 numBatchesTracked.data()[0] += 1;
+                numBatchesTracked.markModified();
             } else {
                 try (var scope = jgrad.core.MemoryScope.open(); var ng = jgrad.core.Autograd.noGrad()) {
                     numBatchesTracked.copyFrom(numBatchesTracked.add(1f)); // stays on the device: no host round trip

@@ -42,18 +42,18 @@ public final class Init {
     public static Tensor uniform(Tensor t, double low, double high, Rng rng) {
         float[] d = target(t);
         for (int i = 0; i < d.length; i++) d[i] = (float) (low + (high - low) * rng.nextDouble());
-        return t;
+        return t.markModified();
     }
 
     public static Tensor normal(Tensor t, double mean, double std, Rng rng) {
         float[] d = target(t);
         for (int i = 0; i < d.length; i++) d[i] = (float) (mean + std * rng.nextGaussian());
-        return t;
+        return t.markModified();
     }
 
     public static Tensor constant(Tensor t, float value) {
         Arrays.fill(target(t), value);
-        return t;
+        return t.markModified();
     }
 
     public static Tensor zeros(Tensor t) {

@@ -270,4 +270,19 @@ class OptimizerTest {
             assertEquals(pi, big.toArray()[i], 1e-5, "index " + i);
         }
     }
+
+    @Test
+    void aGraphThatUsedAParameterCannotBackpropagateAfterAStep() {
+        Tensor p = Tensor.of(new float[]{1, 2}, 2).requiresGrad(true);
+        SGD opt = new SGD(List.of(p), 0.1);
+        Tensor first = p.mul(p).sum();
+        p.mul(3f).sum().backward();
+        opt.step(); // p changed: `first` would now differentiate p² at the new values
+        assertEquals(1, p.version());
+        IllegalStateException e = assertThrows(IllegalStateException.class, first::backward);
+        assertTrue(e.getMessage().contains("'mul'"), e.getMessage());
+        opt.zeroGrad();
+        p.mul(p).sum().backward(); // a graph built after the step is fine
+        assertArrayEquals(new float[]{2 * 0.7f, 2 * 1.7f}, p.grad().toArray(), 1e-6f);
+    }
 }

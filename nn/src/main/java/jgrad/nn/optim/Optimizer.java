@@ -128,11 +128,13 @@ public abstract class Optimizer {
                     s.step++;
                     if (!p.device().isCpu()) {
                         updateOnDevice(g, p, grad.contiguous(), s, Backends.of(p.device()));
+                        p.markModified();
                         continue;
                     }
                     float[] gv = grad.isContiguous() && grad.offset() == 0 && grad.data().length == grad.numel()
                             ? grad.data() : grad.toArray();
                     update(g, p.data(), gv, s);
+                    p.markModified();
                 }
             }
         }
