@@ -13,8 +13,18 @@ import jgrad.core.cpu.Simd;
 final class Reductions {
     private Reductions() {}
 
-    /** Marks the reduced dims, rejecting out-of-range and repeated ones. */
+    /**
+     * Marks the reduced dims, rejecting out-of-range and repeated ones. A 0-d tensor takes dim 0
+     * or −1, as in torch, and reducing over it leaves its one value.
+     */
     private static boolean[] mark(String op, Tensor x, int[] dims) {
+        if (x.shape.length == 0) {
+            if (dims.length > 1) throw new IllegalArgumentException(op + ": a 0-d tensor has one dimension to name (0 or -1), not " + dims.length);
+            if (dims.length == 1 && dims[0] != 0 && dims[0] != -1) {
+                throw new IllegalArgumentException(op + ": dimension " + dims[0] + " is out of range for a 0-d tensor (only 0 or -1)");
+            }
+            return new boolean[0];
+        }
         boolean[] red = new boolean[x.shape.length];
         for (int d : dims) {
             int n = Shape.normalizeDim(op, d, x.shape.length);

@@ -692,9 +692,11 @@ public final class Tensor {
 
     /**
      * Removes dimension dim, which must have size 1: a dim of another size throws, where
-     * {@code torch.squeeze(x, dim)} would return x unchanged.
+     * {@code torch.squeeze(x, dim)} would return x unchanged. A 0-d tensor takes dim 0 or −1 and
+     * comes back as it is, as in torch.
      */
     public Tensor squeeze(int dim) {
+        if (shape.length == 0 && (dim == 0 || dim == -1)) return this;
         int d = Shape.normalizeDim("squeeze", dim, shape.length);
         if (shape[d] != 1) throw new IllegalArgumentException("squeeze: dim " + dim + " has size " + shape[d] + ", not 1 (shape " + Shape.str(shape) + ")");
         int[] ns = new int[shape.length - 1], nst = new int[shape.length - 1];

@@ -123,4 +123,23 @@ class ReductionsTest {
         e = assertThrows(IllegalArgumentException.class, () -> cube().mean(new int[]{1, -2}, false));
         assertTrue(e.getMessage().startsWith("mean:") && e.getMessage().contains("twice"), e.getMessage());
     }
+
+    @Test
+    void zeroDimensionalTensorsReduceOverDimZeroOrMinusOneAsTorch() {
+        Tensor x = Tensor.scalar(3f).requiresGrad(true);
+        for (int dim : new int[]{0, -1}) {
+            assertEquals(3f, x.sum(dim).item());
+            assertEquals(0, x.sum(new int[]{dim}, true).rank());
+            assertEquals(3f, x.mean(new int[]{dim}, false).item());
+            assertEquals(3f, x.max(new int[]{dim}, false).item());
+            assertTrue(Float.isNaN(x.var(new int[]{dim}, 1, false).item()), "torch: n − 1 = 0 gives nan");
+            assertSame(x, x.squeeze(dim));
+        }
+        x.mul(2f).sum(0).backward();
+        assertEquals(2f, x.grad().item());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> x.sum(1));
+        assertTrue(e.getMessage().contains("0-d"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> x.sum(new int[]{0, -1}, false));
+        assertThrows(IllegalArgumentException.class, () -> x.squeeze(1));
+    }
 }
