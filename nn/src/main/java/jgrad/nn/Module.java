@@ -261,9 +261,29 @@ public abstract class Module {
         return train(false);
     }
 
-    /** Sets this module's own flag only (not its children's); for restoring saved modes. */
-    void setTrainingFlag(boolean on) {
-        training = on;
+    /**
+     * The train/eval flag of this module and of every descendant, each its own, so that
+     * {@link Modes#restore()} puts back a mix (a BatchNorm kept in eval inside a training model)
+     * that {@code train(wasTraining)} would flatten.
+     */
+    public Modes saveModes() {
+        Map<Module, Boolean> flags = new java.util.IdentityHashMap<>();
+        apply(m -> flags.put(m, m.training));
+        return new Modes(flags);
+    }
+
+    /** Flags saved by {@link #saveModes()}. */
+    public static final class Modes {
+        private final Map<Module, Boolean> flags;
+
+        private Modes(Map<Module, Boolean> flags) {
+            this.flags = flags;
+        }
+
+        /** Sets every saved module's own flag back (not its children's: they have their own). */
+        public void restore() {
+            flags.forEach((m, on) -> m.training = on);
+        }
     }
 
     public boolean isTraining() {

@@ -6,7 +6,6 @@ import jgrad.core.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,9 +90,8 @@ public final class Summary {
         }
         List<Row> rows = new ArrayList<>();
         List<Module.HookHandle> handles = new ArrayList<>();
-        Map<Module, Boolean> modes = new IdentityHashMap<>();
+        Module.Modes modes = model.saveModes();
         for (Module m : model.namedModules().values()) {
-            modes.put(m, m.isTraining());
             if (m instanceof Sequential || m instanceof ModuleList) continue;
             handles.add(m.registerForwardHook((mod, in, out) -> {
                 List<int[]> shapes = new ArrayList<>();
@@ -115,7 +113,7 @@ public final class Summary {
             model.callAll(inputs);
         } finally {
             handles.forEach(Module.HookHandle::close);
-            modes.forEach(Module::setTrainingFlag);
+            modes.restore();
         }
         return new Summary(rows, inputElements);
     }

@@ -119,7 +119,7 @@ public final class LrFinder {
         Map<String, float[]> saved = new LinkedHashMap<>();
         model.stateDict().forEach((k, v) -> saved.put(k, v.toArray()));
         OptimizerState optState = copy(optimizer.stateDict());
-        boolean wasTraining = model.isTraining();
+        Module.Modes modes = model.saveModes();
         long rngState = Rng.global().state();
         Map<Rng, Long> layerRngs = new java.util.IdentityHashMap<>(); // each Dropout draws from its own generator
         for (Module mod : model.namedModules().values()) {
@@ -175,7 +175,7 @@ public final class LrFinder {
             saved.forEach((k, v) -> back.put(k, Tensor.of(v, live.get(k).dims())));
             model.loadStateDict(back);
             optimizer.loadStateDict(optState);
-            model.train(wasTraining);
+            modes.restore();
             Rng.global().setState(rngState);
             layerRngs.forEach(Rng::setState);
         }

@@ -423,7 +423,7 @@ public final class Trainer {
     }
 
     private Pass evaluatePass(DataSource data) {
-        boolean wasTraining = model.isTraining();
+        Module.Modes modes = model.saveModes();
         model.eval();
         for (Bound b : metrics) b.val.reset();
         double lossSum = 0;
@@ -445,7 +445,7 @@ public final class Trainer {
             }
         } finally {
             DataSource.close(it);
-            model.train(wasTraining);
+            modes.restore();
         }
         return new Pass(samples == 0 ? Double.NaN : lossSum / samples, metricValues(false), samples, null);
     }

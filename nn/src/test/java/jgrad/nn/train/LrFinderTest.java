@@ -150,4 +150,14 @@ class LrFinderTest {
         assertThrows(IllegalArgumentException.class, () -> new LrFinder(m, new SGD(m.parameters(), 0.1), Toy.MSE).range(1e-3, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new LrFinder(m, new SGD(m.parameters(), 0.1), Toy.MSE).smoothing(1.0, 5));
     }
+
+    @Test
+    void restoresEachModulesOwnTrainEvalFlag() {
+        Toy.Affine m = new Toy.Affine(0.5f, 0.1);
+        m.train();
+        m.drop.eval(); // a mix that train(wasTraining) would flatten
+        new LrFinder(m, new SGD(m.parameters(), 0.1), Toy.MSE).range(1e-3, 1e-2, 3).run(Toy.loader(data, 8, false));
+        assertTrue(m.isTraining());
+        assertFalse(m.drop.isTraining());
+    }
 }

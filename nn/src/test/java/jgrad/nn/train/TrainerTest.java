@@ -369,4 +369,14 @@ class TrainerTest {
                 () -> Trainer.builder(m, opt, Toy.MSE).metric(new SoftIoU(), 1).quiet().build().fit(Toy.loader(train, 8, false), null, 1));
         assertTrue(e3.getMessage().contains("reads output 1"), e3.getMessage());
     }
+
+    @Test
+    void evaluateRestoresEachModulesOwnTrainEvalFlag() {
+        Toy.Affine m = new Toy.Affine(0.5f, 0.1);
+        m.train();
+        m.drop.eval();
+        Trainer.builder(m, new SGD(m.parameters(), 0.1), Toy.MSE).build().evaluate(Toy.loader(Toy.regression(16, 3), 8, false));
+        assertTrue(m.isTraining());
+        assertFalse(m.drop.isTraining(), "evaluation must not switch a module the user left in eval to training");
+    }
 }
