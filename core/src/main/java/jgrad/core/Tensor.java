@@ -509,7 +509,8 @@ public final class Tensor {
     }
 
     /**
-     * grad += g. A first device gradient is allocated outside any {@link MemoryScope}, so it
+     * grad += g, in place (counted in the gradient's {@link #version()}, as PyTorch's
+     * accumulation). A first device gradient is allocated outside any {@link MemoryScope}, so it
      * outlives the step's scope (gradient accumulation over several scopes works) until zeroGrad.
      */
     void accumulateGrad(Tensor g) {
@@ -524,6 +525,7 @@ public final class Tensor {
             }
         } else {
             Elementwise.addInto(grad, g);
+            grad.markModified(); // accumulation writes the gradient in place
         }
     }
 

@@ -138,4 +138,17 @@ class AutogradTest {
         assertEquals(3, t.reshape(3, 1).version(), "views share the count");
         assertEquals(0, t.copy().version(), "a copy starts its own");
     }
+
+    @Test
+    void accumulatingIntoAGradientCountsAsAnInPlaceWrite() {
+        Tensor x = Tensor.ones(2).requiresGrad(true);
+        x.mul(2f).sum().backward();
+        Tensor w = Tensor.ones(2).requiresGrad(true);
+        Tensor y = w.mul(x.grad()).sum(); // d y / d w is x.grad() as it is now: 2
+        x.mul(3f).sum().backward(); // accumulates: x.grad() now holds 5
+        assertEquals(1, x.grad().version());
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("input 1 of 'mul'"), e.getMessage());
+        assertNull(w.grad());
+    }
 }
