@@ -53,6 +53,11 @@ final class BatchNorm {
             throw new IllegalArgumentException("batchNorm: give both running mean and running var, or neither (input " + Shape.str(x.shape) + ")");
         }
 
+        checkDevice("running mean", runningMean, x);
+        checkDevice("running var", runningVar, x);
+        checkDevice("weight", weight, x);
+        checkDevice("bias", bias, x);
+
         if (!x.isCpu()) return onDevice(x, runningMean, runningVar, weight, bias, training, momentum, eps, c);
         Tensor xc = x.detach().contiguous();
         float[] xd = xc.data;
@@ -209,6 +214,13 @@ final class BatchNorm {
         if (t != null && (t.rank() != 1 || t.shape[0] != c)) {
             throw new IllegalArgumentException("batchNorm: " + what + " has shape " + Shape.str(t.shape) + " but input "
                     + Shape.str(x.shape) + " has " + c + " channels");
+        }
+    }
+
+    private static void checkDevice(String what, Tensor t, Tensor x) {
+        if (t != null && !t.device().equals(x.device())) {
+            throw new IllegalArgumentException("batchNorm: " + what + " is on " + t.device() + " but the input "
+                    + Shape.str(x.shape) + " is on " + x.device() + "; move them to one device with to()");
         }
     }
 

@@ -127,4 +127,19 @@ class BatchNormTest {
                 () -> Functional.batchNorm(Tensor.zeros(1, 3, 1, 1), null, null, null, null, true, 0.1, EPS));
         assertTrue(e.getMessage().contains("more than one value"), e.getMessage());
     }
+
+    @Test
+    void parametersOnAnotherDeviceThanTheInputAreNamed() {
+        Device emu = EmulatedBackend.DEVICE;
+        Tensor x = Tensor.ones(2, 3);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Functional.batchNorm(x, null, null, Tensor.ones(3).to(emu), null, true, 0.1, EPS));
+        assertTrue(e.getMessage().contains("weight is on " + emu) && e.getMessage().contains("[2, 3] is on cpu"), e.getMessage());
+        Tensor rm = Tensor.zeros(3).to(emu), rv = Tensor.ones(3).to(emu);
+        e = assertThrows(IllegalArgumentException.class, () -> Functional.batchNorm(x, rm, rv, null, null, false, 0.1, EPS));
+        assertTrue(e.getMessage().contains("running mean is on " + emu), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Functional.batchNorm(x.to(emu), rm, rv, null, Tensor.zeros(3), true, 0.1, EPS));
+        assertTrue(e.getMessage().contains("bias is on cpu"), e.getMessage());
+    }
 }
