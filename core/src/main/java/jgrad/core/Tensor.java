@@ -257,10 +257,18 @@ public final class Tensor {
 
     /**
      * Copies {@code src} (broadcast to this shape, from any device) into this tensor in place,
-     * as {@code Tensor.copy_}; no gradient is recorded. Returns this.
+     * as {@code Tensor.copy_}; no gradient is recorded. Returns this. An expanded destination
+     * (stride 0 along a dim of size above 1) is refused, as in torch.
      */
     public Tensor copyFrom(Tensor src) {
         Elementwise.checkBroadcastsTo("copyFrom", src.shape, shape);
+        for (int i = 0; i < shape.length && numel() > 0; i++) {
+            if (strides[i] == 0 && shape[i] > 1) {
+                throw new IllegalArgumentException("copyFrom: the destination of shape " + Shape.str(shape) + " (strides "
+                        + Arrays.toString(strides) + ") is an expanded view: its " + shape[i] + " elements along dim " + i
+                        + " are one memory location, as torch's copy_ refuses; copy into the tensor it was expanded from");
+            }
+        }
         try (var ng = Autograd.noGrad(); var scope = MemoryScope.open()) {
             Tensor s = src.device().equals(device()) ? src : src.to(device());
             Elementwise.copyInto(this, s);

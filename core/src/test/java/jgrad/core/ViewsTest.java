@@ -111,6 +111,18 @@ class ViewsTest {
     }
 
     @Test
+    void copyFromRefusesAnExpandedDestination() {
+        Tensor base = Tensor.zeros(1, 3);
+        // each column of the expanded view is one element of base: the second row would overwrite the first
+        assertMessage(() -> base.expand(2, 3).copyFrom(grid()), "copyFrom into an expanded view", "copyFrom:", "expanded view: its 2 elements along dim 0");
+        assertClose(new float[]{0, 0, 0}, base, 0);
+        assertEquals(0, base.version());
+        base.expand(1, 3).copyFrom(Tensor.of(new float[]{1, 2, 3}, 3)); // no dim of size > 1 is expanded
+        assertClose(new float[]{1, 2, 3}, base, 0);
+        Tensor.zeros(1).expand(0).copyFrom(Tensor.zeros(0)); // nothing is written
+    }
+
+    @Test
     void copyFromBroadcastsTheSourceButNeverTheDestination() {
         Tensor g = Tensor.zeros(2, 3);
         g.narrow(1, 1, 2).copyFrom(Tensor.of(new float[]{7, 8}, 2));
