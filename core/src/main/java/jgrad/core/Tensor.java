@@ -257,7 +257,8 @@ public final class Tensor {
 
     /**
      * Copies {@code src} (broadcast to this shape, from any device) into this tensor in place,
-     * as {@code Tensor.copy_}; no gradient is recorded. Returns this. An expanded destination
+     * as {@code Tensor.copy_}; no gradient is recorded. Returns this. A source that shares this
+     * tensor's storage is copied as it was before the call. An expanded destination
      * (stride 0 along a dim of size above 1) is refused, as in torch.
      */
     public Tensor copyFrom(Tensor src) {
@@ -271,6 +272,8 @@ public final class Tensor {
         }
         try (var ng = Autograd.noGrad(); var scope = MemoryScope.open()) {
             Tensor s = src.device().equals(device()) ? src : src.to(device());
+            // a source sharing this storage (t.copyFrom(t.transpose(0, 1))) is read whole before any write
+            if (s.data == data && s.buffer == buffer) s = s.copy();
             Elementwise.copyInto(this, s);
         }
         markModified();

@@ -111,6 +111,19 @@ class ViewsTest {
     }
 
     @Test
+    void copyFromASourceSharingTheStorageReadsItBeforeWriting() {
+        Tensor t = grid().narrow(1, 0, 2).contiguous(); // [[0, 1], [3, 4]]
+        t.copyFrom(t.transpose(0, 1));
+        assertClose(new float[]{0, 3, 1, 4}, t, 0);
+        Tensor u = Tensor.arange(8);
+        u.slice(0, 2, 8, 2).copyFrom(u.slice(0, 0, 6, 2)); // 2, 4, 6 ← 0, 2, 4
+        assertClose(new float[]{0, 1, 0, 3, 2, 5, 4, 7}, u, 0);
+        Tensor d = grid().narrow(1, 0, 2).contiguous().to(EmulatedBackend.DEVICE);
+        d.copyFrom(d.transpose(0, 1));
+        assertClose(new float[]{0, 3, 1, 4}, d, 0);
+    }
+
+    @Test
     void copyFromRefusesAnExpandedDestination() {
         Tensor base = Tensor.zeros(1, 3);
         // each column of the expanded view is one element of base: the second row would overwrite the first
