@@ -10,7 +10,7 @@ import java.util.function.Function;
  * every output element counts, with distinct weights). The analytic gradient is
  * {@code f(x).backward(w)}; the numeric one is the central difference
  * (L(x + ε) − L(x − ε)) / 2ε per input element, with L accumulated in double. An element passes
- * when |numeric − analytic| ≤ atol + rtol·|numeric|.
+ * when |numeric − analytic| ≤ atol + rtol·|numeric|. Inputs may live on any device (all on one).
  *
  * <pre>
  *   GradCheck.assertGradients(in -&gt; in[0].sigmoid().mul(in[1]), x, y);
@@ -71,7 +71,7 @@ public final class GradCheck {
         Tensor w = Tensor.zeros(out.dims());
         for (int i = 0; i < w.data.length; i++) w.data[i] = (float) (0.5 + rng.nextDouble()) * (rng.nextDouble() < 0.5 ? -1 : 1);
         if (!out.requiresGrad()) throw new IllegalArgumentException("GradCheck: the output does not depend on any input that requires grad");
-        out.backward(w);
+        out.backward(out.isCpu() ? w : w.to(out.device()));
 
         double[][] numeric = new double[inputs.length][];
         float[][] analytic = new float[inputs.length][];
@@ -84,12 +84,12 @@ public final class GradCheck {
             for (int e = 0; e < num.length; e++) {
                 int p = in.offset;
                 for (int d = 0; d < idx.length; d++) p += idx[d] * in.strides[d];
-                float orig = in.data[p];
-                in.data[p] = (float) (orig + eps);
+                float orig = in.isCpu() ? in.data[p] : in.get(idx);
+                perturb(in, p, idx, (float) (orig + eps));
                 double plus = weighted(f, inputs, w);
-                in.data[p] = (float) (orig - eps);
+                perturb(in, p, idx, (float) (orig - eps));
                 double minus = weighted(f, inputs, w);
-                in.data[p] = orig;
+                perturb(in, p, idx, orig);
                 // the step actually taken in float32
                 double h = ((double) (float) (orig + eps) - (double) (float) (orig - eps));
                 num[e] = (plus - minus) / h;
@@ -136,6 +136,12 @@ public final class GradCheck {
             flat /= shape[d];
         }
         return idx;
+    }
+
+    /** Writes one element of an input: straight into the array on the CPU, through {@link Tensor#set} on a device. */
+    private static void perturb(Tensor in, int position, int[] idx, float value) {
+        if (in.isCpu()) in.data[position] = value;
+        else in.set(value, idx);
     }
 
     private static double weighted(Function<Tensor[], Tensor> f, Tensor[] inputs, Tensor w) {

@@ -33,6 +33,19 @@ class GradCheckTest {
     }
 
     @Test
+    void checksInputsOnADevice() {
+        Device emu = EmulatedBackend.DEVICE;
+        Tensor x = Tensor.randn(new Rng(3), 2, 3).to(emu).requiresGrad(true);
+        Tensor w = Tensor.randn(new Rng(4), 3, 2).to(emu).requiresGrad(true);
+        float[] before = x.toArray();
+        GradCheck.assertGradients(in -> in[0].matmul(in[1]).tanh(), x, w);
+        assertArrayEquals(before, x.toArray(), "the input is restored");
+        assertEquals(emu, x.device());
+        assertFalse(GradCheck.check(in -> cubeWithScaledGradient(in[0], 1.05f), GradCheck.EPS, GradCheck.ATOL, GradCheck.RTOL,
+                Tensor.randn(new Rng(3), 5).to(emu).requiresGrad(true)).passed());
+    }
+
+    @Test
     void missingGradientContributionIsCaught() {
         // y = a·b whose backward forgets b's gradient
         Tensor a = Tensor.rand(new Rng(1), 3).add(1f).requiresGrad(true);
