@@ -562,8 +562,13 @@ public final class Tensor {
         return isContiguous() ? view(newShape) : contiguous().view(newShape);
     }
 
-    /** Flattens dims [start, end] into one. */
+    /** Flattens dims [start, end] into one; a 0-d tensor (dims 0 or −1) becomes one element of shape [1], as torch. */
     public Tensor flatten(int startDim, int endDim) {
+        if (shape.length == 0) {
+            Shape.normalizeDim("flatten", startDim, 1);
+            Shape.normalizeDim("flatten", endDim, 1);
+            return reshape(1);
+        }
         int s = Shape.normalizeDim("flatten", startDim, shape.length), e = Shape.normalizeDim("flatten", endDim, shape.length);
         if (s > e) throw new IllegalArgumentException("flatten: start dim " + startDim + " is after end dim " + endDim);
         int[] ns = new int[shape.length - (e - s)];

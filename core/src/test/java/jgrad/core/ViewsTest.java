@@ -52,6 +52,18 @@ class ViewsTest {
     }
 
     @Test
+    void flatteningA0dTensorGivesOneElement() {
+        Tensor s = Tensor.scalar(3f).requiresGrad(true);
+        Tensor f = s.flatten(0, -1);
+        assertArrayEquals(new int[]{1}, f.dims());
+        assertEquals(3f, f.get(0));
+        f.mul(2f).sum().backward();
+        assertEquals(2f, s.grad().item());
+        assertArrayEquals(new int[]{1}, Tensor.scalar(1f).flatten(-1, 0).dims());
+        assertMessage(() -> Tensor.scalar(1f).flatten(0, 1), "flatten a 0-d tensor to dim 1", "flatten:", "dimension 1");
+    }
+
+    @Test
     void contiguousCopiesOnlyWhenNeeded() {
         Tensor g = grid();
         assertSame(g, g.contiguous());
