@@ -638,9 +638,10 @@ public final class Tensor {
         return permute(perm);
     }
 
-    /** Elements [start, start+length) along dim, as a view. */
+    /** Elements [start, start+length) along dim, as a view; a negative start counts from the end, as torch.narrow. */
     public Tensor narrow(int dim, int start, int length) {
         int d = Shape.normalizeDim("narrow", dim, shape.length);
+        if (start < 0 && start >= -shape[d]) start += shape[d];
         if (start < 0 || length < 0 || length > shape[d] - start) { // not start + length: it may pass 2^31
             throw new IllegalArgumentException("narrow: range [" + start + ", " + (start + (long) length) + ") is outside dim "
                     + dim + " of size " + shape[d] + " (shape " + Shape.str(shape) + ")");

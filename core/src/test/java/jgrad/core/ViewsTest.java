@@ -52,6 +52,15 @@ class ViewsTest {
     }
 
     @Test
+    void narrowTakesANegativeStartFromTheEnd() {
+        assertClose(new float[]{2, 3}, Tensor.arange(4).narrow(0, -2, 2), 0);
+        assertClose(new float[]{1, 2, 4, 5}, grid().narrow(-1, -2, 2), 0);
+        assertEquals(0, Tensor.arange(4).narrow(0, -4, 0).numel());
+        assertMessage(() -> Tensor.arange(4).narrow(0, -5, 1), "narrow from -5", "narrow:", "[-5, -4)");
+        assertMessage(() -> Tensor.arange(4).narrow(0, -1, 2), "narrow past the end", "narrow:", "[3, 5)");
+    }
+
+    @Test
     void flatteningA0dTensorGivesOneElement() {
         Tensor s = Tensor.scalar(3f).requiresGrad(true);
         Tensor f = s.flatten(0, -1);
