@@ -209,4 +209,36 @@ class SchedulerTest {
         assertEquals(a.lr(), b.lr(), 0);
         assertEquals(a.paramGroups().get(0).get("momentum"), b.paramGroups().get(0).get("momentum"), 0);
     }
+
+    @Test
+    void loadStateRejectsABadStateAndChangesNothing() {
+        SGD opt = new SGD(params(), 1.0);
+        StepLR s = new StepLR(opt, 2, 0.5);
+        s.step();
+        String before = s.state().toString();
+
+        Map<String, Object> badLr = new java.util.LinkedHashMap<>(s.state());
+        badLr.put("last_epoch", 7L);
+        badLr.put("base_lrs", List.of("x"));
+        var e = assertThrows(IllegalArgumentException.class, () -> s.loadState(badLr));
+        assertTrue(e.getMessage().contains("base_lrs[0]"), e.getMessage());
+        assertEquals(before, s.state().toString());
+
+        Map<String, Object> hugeEpoch = new java.util.LinkedHashMap<>(s.state());
+        hugeEpoch.put("last_epoch", 1L << 33);
+        e = assertThrows(IllegalArgumentException.class, () -> s.loadState(hugeEpoch));
+        assertTrue(e.getMessage().contains("last_epoch") && e.getMessage().contains(Long.toString(1L << 33)), e.getMessage());
+        assertEquals(before, s.state().toString());
+
+        Map<String, Object> negative = new java.util.LinkedHashMap<>(s.state());
+        negative.put("last_epoch", -1L);
+        assertThrows(IllegalArgumentException.class, () -> s.loadState(negative));
+        assertEquals(before, s.state().toString());
+
+        // another scheduler's state is named as such, not reported as a missing field
+        ReduceLROnPlateau r = new ReduceLROnPlateau(new SGD(params(), 0.1));
+        e = assertThrows(IllegalArgumentException.class, () -> r.loadState(s.state()));
+        assertTrue(e.getMessage().contains("the state is for StepLR"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> r.loadState(null));
+    }
 }

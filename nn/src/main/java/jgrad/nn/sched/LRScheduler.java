@@ -106,17 +106,45 @@ public abstract class LRScheduler {
         return s;
     }
 
-    /** Restores {@link #state()}; the optimizer's own state restores the current rates. */
+    /**
+     * Restores {@link #state()}; the optimizer's own state restores the current rates. Everything
+     * is checked before anything changes: a state that does not fit throws and leaves this
+     * scheduler as it was.
+     */
     public void loadState(Map<String, Object> s) {
+        checkType(s);
+        if (!(s.get("base_lrs") instanceof List<?> b) || b.size() != baseLrs.length) {
+            throw new IllegalArgumentException(name() + ".loadState: base_lrs missing or for a different number of groups");
+        }
+        double[] lrs = new double[b.size()];
+        for (int i = 0; i < lrs.length; i++) {
+            if (!(b.get(i) instanceof Number n)) {
+                throw new IllegalArgumentException(name() + ".loadState: base_lrs[" + i + "] is not a number: " + b.get(i));
+            }
+            lrs[i] = n.doubleValue();
+        }
+        int epoch = count(s, "last_epoch");
+        lastEpoch = epoch;
+        System.arraycopy(lrs, 0, baseLrs, 0, lrs.length);
+    }
+
+    /** Fails unless s is a state of this scheduler's type. */
+    protected void checkType(Map<String, Object> s) {
         Objects.requireNonNull(s, "state");
         if (!name().equals(s.get("type"))) {
             throw new IllegalArgumentException(name() + ".loadState: the state is for " + s.get("type"));
         }
-        if (!(s.get("base_lrs") instanceof List<?> b) || b.size() != baseLrs.length) {
-            throw new IllegalArgumentException(name() + ".loadState: base_lrs missing or for a different number of groups");
+    }
+
+    /** A whole number in [0, 2^31 − 1] under key, or an error naming the key and the value. */
+    protected int count(Map<String, Object> s, String key) {
+        Number n = number(s, key);
+        double d = n.doubleValue();
+        if (!(d >= 0 && d <= Integer.MAX_VALUE && d == Math.rint(d))) {
+            throw new IllegalArgumentException(name() + ".loadState: '" + key + "' must be a whole number in [0, "
+                    + Integer.MAX_VALUE + "], got " + n);
         }
-        lastEpoch = number(s, "last_epoch").intValue();
-        for (int i = 0; i < baseLrs.length; i++) baseLrs[i] = ((Number) b.get(i)).doubleValue();
+        return n.intValue();
     }
 
     protected Number number(Map<String, Object> s, String key) {

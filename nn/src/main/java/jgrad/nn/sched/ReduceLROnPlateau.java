@@ -144,10 +144,11 @@ public final class ReduceLROnPlateau extends LRScheduler {
 
     @Override
     public void loadState(Map<String, Object> s) {
+        checkType(s);
         Object b = s.get("best");
         double nb = "inf".equals(b) ? Double.POSITIVE_INFINITY : "-inf".equals(b) ? Double.NEGATIVE_INFINITY
                 : number(s, "best").doubleValue();
-        int bad = number(s, "num_bad_epochs").intValue(), cd = number(s, "cooldown_counter").intValue();
+        int bad = count(s, "num_bad_epochs"), cd = count(s, "cooldown_counter");
         super.loadState(s);
         best = nb;
         numBadEpochs = bad;
