@@ -111,11 +111,16 @@ public abstract class Module {
         return out;
     }
 
-    /** Adds a hook run after every call of this module (not of its children). */
+    /**
+     * Adds a hook run after every call of this module (not of its children). Closing the handle
+     * removes this registration only, once: closing it again, or the same hook registered twice,
+     * leaves the other registrations in place (as PyTorch's RemovableHandle).
+     */
     public HookHandle registerForwardHook(ForwardHook hook) {
         Objects.requireNonNull(hook, "hook");
-        hooks.add(hook);
-        return () -> hooks.remove(hook);
+        ForwardHook registration = hook::afterForward; // a new object per call: removed by identity
+        hooks.add(registration);
+        return () -> hooks.removeIf(h -> h == registration);
     }
 
     // ---- registration --------------------------------------------------------------------------

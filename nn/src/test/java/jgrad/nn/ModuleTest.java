@@ -215,6 +215,19 @@ class ModuleTest {
     }
 
     @Test
+    void closingAHookHandleTwiceRemovesOnlyItsOwnRegistration() {
+        ReLU relu = new ReLU();
+        int[] calls = {0};
+        Module.ForwardHook hook = (m, in, out) -> calls[0]++;
+        var first = relu.registerForwardHook(hook);
+        relu.registerForwardHook(hook); // the same hook again, still registered
+        first.close();
+        first.close();
+        relu.call(Tensor.ones(1));
+        assertEquals(1, calls[0], "the second registration must survive closing the first handle twice");
+    }
+
+    @Test
     void devices() {
         Net net = new Net();
         assertSame(net, net.to(Device.CPU));
