@@ -12,7 +12,8 @@ import java.util.Map;
  * <p>Values map to Java as: object → {@code LinkedHashMap<String, Object>} (key order kept),
  * array → {@code ArrayList<Object>}, string → String, number → Long when it has no fraction or
  * exponent and fits, else Double, true/false → Boolean, null → null. The writer also takes any
- * Number, Map with String keys, Collection, and float[]/double[]/int[]/long[] arrays; NaN and
+ * Number (integer types and BigInteger/BigDecimal exactly, others through their double value),
+ * Map with String keys, Collection, and float[]/double[]/int[]/long[] arrays; NaN and
  * infinities are rejected (JSON cannot hold them).
  */
 public final class Json {
@@ -41,14 +42,17 @@ public final class Json {
             quote(sb, s);
         } else if (v instanceof Boolean b) {
             sb.append(b);
-        } else if (v instanceof Double || v instanceof Float) {
-            double d = ((Number) v).doubleValue();
+        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+                || v instanceof java.util.concurrent.atomic.AtomicLong || v instanceof java.util.concurrent.atomic.AtomicInteger) {
+            sb.append(((Number) v).longValue());
+        } else if (v instanceof java.math.BigInteger || v instanceof java.math.BigDecimal) {
+            sb.append(v); // exact decimal text, and valid JSON (e.g. 1.5, 5E+2)
+        } else if (v instanceof Number n) {
+            double d = n.doubleValue();
             if (!Double.isFinite(d)) throw new IllegalArgumentException("Json.write: " + d + " cannot be written as JSON");
             if (d == 0 && 1 / d < 0) sb.append("-0.0"); // (long) -0.0 would drop the sign
             else if (d == Math.rint(d) && Math.abs(d) < 1e15) sb.append((long) d).append(".0");
             else sb.append(d);
-        } else if (v instanceof Number n) {
-            sb.append(n.longValue());
         } else if (v instanceof Map<?, ?> m) {
             sb.append('{');
             boolean first = true;

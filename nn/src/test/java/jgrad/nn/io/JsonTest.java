@@ -52,4 +52,14 @@ class JsonTest {
         assertThrows(IllegalArgumentException.class, () -> Json.write(new Object()));
         assertThrows(IllegalArgumentException.class, () -> Json.parse("[".repeat(10_000)));
     }
+
+    @Test
+    void writesEveryKindOfNumberWithItsValue() {
+        // longValue() would have written 1.5 as 1 and wrapped the big integer around
+        assertEquals("[1.5,123456789012345678901234567890,5E+2,7,8,9.0]", Json.write(List.of(new java.math.BigDecimal("1.5"),
+                new java.math.BigInteger("123456789012345678901234567890"), new java.math.BigDecimal("5E+2"),
+                new java.util.concurrent.atomic.AtomicInteger(7), (short) 8, new java.util.concurrent.atomic.DoubleAdder() {{ add(9); }})));
+        assertEquals(List.of(1.5, 1.2345678901234568e29, 500.0), Json.parse(Json.write(List.of(new java.math.BigDecimal("1.5"),
+                new java.math.BigInteger("123456789012345678901234567890"), new java.math.BigDecimal("5E+2")))));
+    }
 }
