@@ -51,7 +51,10 @@ import java.util.function.IntFunction;
  * {@code <metric>} / {@code val_<metric>}) decides the best checkpoint (strict improvement), early
  * stopping (improvement by more than minDelta) and the value given to ReduceLROnPlateau. Its mode
  * (min or max) follows from the name unless set: losses are minimised, metrics follow
- * {@link Metric#higherIsBetter()}.
+ * {@link Metric#higherIsBetter()}. The best value and the early-stopping counter belong to that
+ * monitor: a later {@link #fit}, or one after {@link #resume}, that would monitor another value or
+ * mode (say, without the validation data the run had, so {@code loss} instead of {@code val_loss})
+ * is refused rather than compare one value with the other's best.
  *
  * <h2>Checkpoints and resume</h2>
  * With a checkpoint folder, {@code last/} is written after every epoch and {@code best/} whenever the
@@ -99,6 +102,9 @@ public final class Trainer {
     private double esBest = Double.NaN;
     private int esWait;
     private boolean stoppedEarly;
+    /** The monitor and mode that best and the early-stopping counter were kept for (null before the first fit or resume). */
+    private String keptMonitor;
+    private Mode keptMode;
 
     private Trainer(Builder b) {
         model = b.model;
@@ -281,6 +287,14 @@ public final class Trainer {
         if (epochs < 1) throw new IllegalArgumentException("Trainer.fit: epochs must be ≥ 1, got " + epochs);
         String monitor = monitor(val != null);
         Mode mode = mode(monitor);
+        if (keptMonitor != null && (!keptMonitor.equals(monitor) || keptMode != mode)) {
+            throw new IllegalArgumentException("Trainer.fit: the best value and early-stopping counter so far are for "
+                    + keptMonitor + " (" + keptMode.name().toLowerCase(Locale.ROOT) + "), but this fit monitors " + monitor
+                    + " (" + mode.name().toLowerCase(Locale.ROOT) + ")" + (keptMonitor.startsWith("val_") && val == null
+                    ? "; pass the validation data as before" : "; use the same monitor and validation data as before"));
+        }
+        keptMonitor = monitor;
+        keptMode = mode;
         stoppedEarly = false;
         for (int epoch = epochsDone + 1; epoch <= epochs; epoch++) {
             if (log != null) log.println("Epoch " + epoch + "/" + epochs);
@@ -576,6 +590,11 @@ public final class Trainer {
                 throw new IllegalArgumentException("Trainer.resume: the generator of module " + e.getKey() + " has no saved state");
             }
         }
+        String savedMonitor = s.get("monitor") instanceof String str ? str : null;
+        Mode savedMode = "max".equals(s.get("mode")) ? Mode.MAX : "min".equals(s.get("mode")) ? Mode.MIN : null;
+        if (savedMonitor != null && savedMode == null) {
+            throw new IllegalArgumentException("Trainer.resume: the checkpoint's mode is " + s.get("mode") + ", not min or max");
+        }
         History h = History.fromJson(s.get("history"));
         // model, optimizer and scheduler each check their own part before changing anything; the
         // later ones can still refuse after the earlier ones loaded, so put those back in that case
@@ -600,6 +619,8 @@ public final class Trainer {
         bestEpoch = s.get("best_epoch") instanceof Number n ? n.intValue() : 0;
         esBest = History.dbl(s.get("early_stopping_best"));
         esWait = s.get("early_stopping_wait") instanceof Number n ? n.intValue() : 0;
+        keptMonitor = savedMonitor;
+        keptMode = savedMode;
         if (log != null) log.println("Resumed from " + folder + " after epoch " + epochsDone);
     }
 }

@@ -155,6 +155,31 @@ class TrainerTest {
     }
 
     @Test
+    void aFitAfterResumeMustMonitorWhatTheRunMonitored() throws Exception {
+        Rng.manualSeed(4);
+        run(dir.resolve("m"), 0.1f).trainer.fit(Toy.loader(train, 8, true), Toy.loader(val, 8, false), 2); // val_loss
+        Rng.manualSeed(4);
+        Run c = run(dir.resolve("m"), 0.1f);
+        c.trainer.resume(dir.resolve("m/last"));
+        double best = c.trainer.bestValue();
+        // without the validation data the monitor would be the training loss, compared with the best val_loss
+        var e = assertThrows(IllegalArgumentException.class, () -> c.trainer.fit(Toy.loader(train, 8, true), null, 4));
+        assertTrue(e.getMessage().contains("val_loss") && e.getMessage().contains("monitors loss"), e.getMessage());
+        assertEquals(2, c.trainer.epochsDone(), "nothing was trained");
+        assertEquals(best, c.trainer.bestValue());
+        // the same trainer without resume: a second fit may not switch the monitor either
+        Rng.manualSeed(4);
+        Run d = run(dir.resolve("n"), 0.1f);
+        d.trainer.fit(Toy.loader(train, 8, true), null, 1);
+        assertThrows(IllegalArgumentException.class, () -> d.trainer.fit(Toy.loader(train, 8, true), Toy.loader(val, 8, false), 2));
+        // with the same monitor both go on
+        c.trainer.fit(Toy.loader(train, 8, true), Toy.loader(val, 8, false), 3);
+        assertEquals(3, c.trainer.epochsDone());
+        d.trainer.fit(Toy.loader(train, 8, true), null, 2);
+        assertEquals(2, d.trainer.epochsDone());
+    }
+
+    @Test
     void resumeReallyDependsOnTheSavedGeneratorState() throws Exception {
         // guard against a vacuous resume test: without restoring the generator the shuffles differ
         Rng.manualSeed(42);
