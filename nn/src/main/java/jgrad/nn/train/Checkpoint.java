@@ -40,8 +40,19 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
-    /** Writes a complete checkpoint to folder, replacing an older one there only once the new one is complete. */
+    /**
+     * Writes a complete checkpoint to folder, replacing an older one there only once the new one is
+     * complete. The state may not use the keys this class writes itself ({@code format},
+     * {@code version}, {@code optimizer}).
+     */
     public static void save(Path folder, Map<String, Tensor> model, OptimizerState optimizer, Map<String, Object> state) throws IOException {
+        for (String reserved : new String[]{"format", "version", "optimizer"}) {
+            if (state.containsKey(reserved)) {
+                // it would replace the marker or the optimizer's state, and the checkpoint would not load back
+                throw new IllegalArgumentException("Checkpoint.save: the state may not hold the key '" + reserved
+                        + "' (value " + state.get(reserved) + "); the checkpoint writes it itself");
+            }
+        }
         Path abs = folder.toAbsolutePath();
         Path parent = abs.getParent();
         Files.createDirectories(parent);

@@ -50,6 +50,22 @@ class CheckpointTest {
     }
 
     @Test
+    void aStateWithTheCheckpointsOwnKeysIsRefusedAndTheOldCheckpointKept() throws IOException {
+        Path f = dir.resolve("last");
+        Checkpoint.save(f, Map.of("w", Tensor.of(new float[]{1}, 1)), opt(0.5f), state(1));
+        for (String key : List.of("format", "version", "optimizer")) {
+            Map<String, Object> s = state(2);
+            s.put(key, "mine");
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> Checkpoint.save(f, Map.of("w", Tensor.of(new float[]{2}, 1)), opt(0.25f), s));
+            assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
+            Checkpoint.Contents c = Checkpoint.load(f);
+            assertEquals(1L, c.state().get("epoch"), key);
+            assertEquals("SGD", c.optimizer().meta().get("type"), key);
+        }
+    }
+
+    @Test
     void crashBetweenTheTwoRenamesFallsBackToThePreviousCheckpoint() throws IOException {
         Path f = dir.resolve("last");
         Checkpoint.save(f, Map.of("w", Tensor.of(new float[]{1}, 1)), opt(0), state(3));
