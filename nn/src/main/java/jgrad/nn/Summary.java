@@ -69,7 +69,7 @@ public final class Summary {
 
     /**
      * Runs the model once on random inputs of the given per-sample shapes (without the batch
-     * dimension, e.g. {3, 224, 224}) and summarises it.
+     * dimension, e.g. {3, 224, 224}), made on the model's device, and summarises it.
      */
     public static Summary of(Module model, int[]... inputShapes) {
         if (inputShapes == null || inputShapes.length == 0) {
@@ -108,9 +108,12 @@ public final class Summary {
                 rows.add(new Row(mod.typeName() + "-" + (rows.size() + 1), mod, shapes, p, tr));
             }));
         }
-        try (var ng = Autograd.noGrad()) {
+        try (var ng = Autograd.noGrad(); var scope = jgrad.core.MemoryScope.open()) {
             model.eval();
-            model.callAll(inputs);
+            jgrad.core.Device device = model.device(); // the inputs go where the model is; the scope frees them
+            Tensor[] onDevice = new Tensor[inputs.length];
+            for (int i = 0; i < inputs.length; i++) onDevice[i] = inputs[i].to(device);
+            model.callAll(onDevice);
         } finally {
             handles.forEach(Module.HookHandle::close);
             modes.restore();

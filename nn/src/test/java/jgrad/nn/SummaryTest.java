@@ -124,4 +124,15 @@ class SummaryTest {
         assertEquals(List.of("Conv2d-1", "Two-2"), s.rows().stream().map(Summary.Row::name).toList());
         assertThrows(IllegalArgumentException.class, () -> Summary.of(m));
     }
+
+    @Test
+    void aModelOnADeviceIsSummarisedWithInputsOnThatDevice() {
+        Sequential net = new Sequential(new Conv2d(1, 2, 3, 1, 1, true), new ReLU());
+        String onCpu = Summary.of(net, new int[]{1, 4, 4}).table();
+        net.to(jgrad.core.EmulatedBackend.DEVICE);
+        Summary s = Summary.of(net, new int[]{1, 4, 4});
+        assertEquals(onCpu, s.table());
+        assertEquals(List.of("Conv2d-1", "ReLU-2"), s.rows().stream().map(Summary.Row::name).toList());
+        assertEquals(jgrad.core.EmulatedBackend.DEVICE, net.device(), "the model stays where it was");
+    }
 }
