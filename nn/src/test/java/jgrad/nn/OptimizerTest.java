@@ -226,6 +226,26 @@ class OptimizerTest {
     }
 
     @Test
+    void loadStateDictRejectsANegativeOrFractionalStepCount() {
+        Tensor p = param(1f, 2f);
+        Adam adam = new Adam(List.of(p), 0.1);
+        p.setGrad(Tensor.ones(2));
+        adam.step();
+        OptimizerState saved = jsonRoundTrip(adam.stateDict());
+        for (Object bad : List.of(-1L, 2.5, "3")) {
+            Map<String, Object> meta = new java.util.LinkedHashMap<>(saved.meta());
+            meta.put("steps", Map.of("0", bad));
+            var e = assertThrows(IllegalArgumentException.class, () -> adam.loadStateDict(new OptimizerState(meta, saved.tensors())),
+                    "step count " + bad);
+            assertTrue(e.getMessage().contains("step count of parameter 0 is " + bad), e.getMessage());
+        }
+        assertEquals(1, adam.stepCount(p), "nothing was loaded");
+        p.setGrad(Tensor.ones(2));
+        adam.step();
+        for (float v : p.toArray()) assertTrue(Float.isFinite(v));
+    }
+
+    @Test
     void badArgumentsAreRejected() {
         Tensor p = param(1f);
         var e = assertThrows(IllegalArgumentException.class, () -> new SGD(List.of(p), 0.1, 0, 0, 0, true));

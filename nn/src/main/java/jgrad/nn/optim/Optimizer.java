@@ -261,7 +261,12 @@ public abstract class Optimizer {
         }
         for (Object k : steps.keySet()) {
             int idx = parseIndex(String.valueOf(k));
-            if (idx < 0 || idx >= flat.size() || !(steps.get(k) instanceof Number)) problems.add("bad step entry " + k);
+            if (idx < 0 || idx >= flat.size()) {
+                problems.add("bad step entry " + k);
+            } else if (!(steps.get(k) instanceof Number n) || !(n.doubleValue() >= 0 && n.doubleValue() == Math.rint(n.doubleValue()))) {
+                // a negative count would make Adam's bias correction 1 − β^0 = 0 and every parameter NaN
+                problems.add("step count of parameter " + k + " is " + steps.get(k) + ", not a whole number >= 0");
+            }
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(name() + ".loadStateDict: the state does not fit, nothing was loaded:\n  "
