@@ -241,4 +241,19 @@ class SchedulerTest {
         assertTrue(e.getMessage().contains("the state is for StepLR"), e.getMessage());
         assertThrows(NullPointerException.class, () -> r.loadState(null));
     }
+
+    @Test
+    void oneCycleRefusesAStateBeyondItsTotal() {
+        SGD a = new SGD(params(), 0.1, 0.9);
+        OneCycleLR longer = new OneCycleLR(a, 0.1, 30);
+        for (int i = 0; i < 20; i++) longer.step();
+        OneCycleLR shorter = new OneCycleLR(new SGD(params(), 0.1, 0.9), 0.1, 10);
+        var e = assertThrows(IllegalArgumentException.class, () -> shorter.loadState(Json.parseObject(Json.write(longer.state()))));
+        assertTrue(e.getMessage().contains("20 steps") && e.getMessage().contains("10 in total"), e.getMessage());
+        assertEquals(0, shorter.lastEpoch());
+        // up to the total is fine (the last step PyTorch allows)
+        OneCycleLR same = new OneCycleLR(new SGD(params(), 0.1, 0.9), 0.1, 20);
+        same.loadState(Json.parseObject(Json.write(longer.state())));
+        assertEquals(20, same.lastEpoch());
+    }
 }

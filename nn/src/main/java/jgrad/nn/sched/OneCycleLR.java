@@ -102,6 +102,18 @@ public final class OneCycleLR extends LRScheduler {
         super.step();
     }
 
+    /** As {@link LRScheduler#loadState}; a step count beyond this schedule's total is refused here, not at the next step. */
+    @Override
+    public void loadState(java.util.Map<String, Object> s) {
+        checkType(s);
+        int t = count(s, "last_epoch");
+        if (t > totalSteps) {
+            throw new IllegalArgumentException("OneCycleLR.loadState: the state has taken " + t + " steps, this schedule has "
+                    + totalSteps + " in total (was it made for another number of epochs or batches?)");
+        }
+        super.loadState(s);
+    }
+
     @Override
     protected void apply() {
         List<ParamGroup> gs = optimizer.paramGroups();
