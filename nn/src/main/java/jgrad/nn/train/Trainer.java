@@ -174,8 +174,10 @@ public final class Trainer {
             for (Bound b : metrics) {
                 if (b.train.name().equals(m.name())) throw new IllegalArgumentException("Trainer: two metrics are named '" + m.name() + "'");
             }
-            if (m.name().equals("loss") || m.name().startsWith("val_")) {
-                throw new IllegalArgumentException("Trainer: a metric may not be named '" + m.name() + "' (reserved)");
+            // the history's own columns: a metric under one of these names would be shadowed in history.csv and History.column
+            if (List.of("loss", "epoch", "lr", "seconds", "images_per_s").contains(m.name()) || m.name().startsWith("val_")) {
+                throw new IllegalArgumentException("Trainer: a metric may not be named '" + m.name()
+                        + "' (reserved: loss, epoch, lr, seconds, images_per_s and names starting with val_)");
             }
             metrics.add(new Bound(m.fresh(), m.fresh(), output, target));
             return this;

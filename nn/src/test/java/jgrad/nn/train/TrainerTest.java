@@ -180,6 +180,19 @@ class TrainerTest {
     }
 
     @Test
+    void aMetricNamedLikeAHistoryColumnIsRefused() {
+        Toy.Affine m = new Toy.Affine(0.1f);
+        SGD opt = new SGD(m.parameters(), 0.05);
+        // a metric called "lr" would have been written as the learning rate in history.csv
+        for (String name : List.of("lr", "epoch", "seconds", "images_per_s", "loss", "val_x")) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder(m, opt, Toy.MSE).metric(new Toy.Scripted(name, true, 1.0)), name);
+            assertTrue(e.getMessage().contains("'" + name + "'"), e.getMessage());
+        }
+        Trainer.builder(m, opt, Toy.MSE).metric(new Toy.Scripted("lr_ratio", true, 1.0)).quiet().build();
+    }
+
+    @Test
     void resumeReallyDependsOnTheSavedGeneratorState() throws Exception {
         // guard against a vacuous resume test: without restoring the generator the shuffles differ
         Rng.manualSeed(42);
