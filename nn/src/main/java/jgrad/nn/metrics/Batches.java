@@ -19,6 +19,10 @@ final class Batches {
         if (o.length == 0 || o[0] == 0) {
             throw new IllegalArgumentException(metric + ": expected a batch N×… with N ≥ 1, got shape " + Arrays.toString(o));
         }
+        if (output.numel() == 0) {
+            // no value per image: mrmse_b would be 0/0 = NaN for the whole epoch, iou a perfect 1 per image
+            throw new IllegalArgumentException(metric + ": the images of the batch hold no values, shape " + Arrays.toString(o));
+        }
         return o[0];
     }
 

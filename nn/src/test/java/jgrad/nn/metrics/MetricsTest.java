@@ -136,4 +136,13 @@ class MetricsTest {
         assertEquals("SoftIoU: output [2, 1, 4, 4] and target [2, 1, 4, 3] must have the same shape", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new MeanRmseB().update(Tensor.scalar(1), Tensor.scalar(1)));
     }
+
+    @Test
+    void imagesWithoutValuesAreRefusedNotScored() {
+        for (Metric m : java.util.List.<Metric>of(new SoftIoU(), new MeanIoUB(), new MeanRmseB(), new MaskedRmse())) {
+            var e = assertThrows(IllegalArgumentException.class, () -> m.update(Tensor.zeros(2, 0, 3), Tensor.zeros(2, 0, 3)), m.name());
+            assertTrue(e.getMessage().contains("[2, 0, 3]"), e.getMessage());
+            assertTrue(Double.isNaN(m.value()), m.name() + ": nothing was added");
+        }
+    }
 }
