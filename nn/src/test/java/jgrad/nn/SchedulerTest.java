@@ -256,4 +256,20 @@ class SchedulerTest {
         same.loadState(Json.parseObject(Json.write(longer.state())));
         assertEquals(20, same.lastEpoch());
     }
+
+    @Test
+    void plateauRefusesABadThresholdOrEpsNamingIt() {
+        for (double th : new double[]{Double.NaN, -1e-4, Double.POSITIVE_INFINITY}) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> new ReduceLROnPlateau(new SGD(params(), 0.1), Mode.MIN, 0.5, 2, th, ThresholdMode.REL, 0, 0, 1e-8));
+            assertTrue(e.getMessage().contains("threshold") && e.getMessage().contains(Double.toString(th)), e.getMessage());
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new ReduceLROnPlateau(new SGD(params(), 0.1), Mode.MIN, 0.5, 2, 1e-4, ThresholdMode.REL, 0, 0, Double.NaN));
+        assertTrue(e.getMessage().contains("eps"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ReduceLROnPlateau(new SGD(params(), 0.1), Mode.MIN, -0.5, 2, 0));
+        assertTrue(e.getMessage().contains("[0, 1), got -0.5"), e.getMessage());
+        // threshold 0 (any decrease counts) stays valid
+        new ReduceLROnPlateau(new SGD(params(), 0.1), Mode.MIN, 0.5, 2, 0, ThresholdMode.ABS, 0, 0, 0);
+    }
 }

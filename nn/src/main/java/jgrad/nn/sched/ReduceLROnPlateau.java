@@ -51,7 +51,12 @@ public final class ReduceLROnPlateau extends LRScheduler {
     public ReduceLROnPlateau(Optimizer optimizer, Mode mode, double factor, int patience, double threshold,
                              ThresholdMode thresholdMode, int cooldown, double minLr, double eps) {
         super(optimizer);
-        if (!(factor < 1 && factor >= 0)) throw new IllegalArgumentException("ReduceLROnPlateau: factor must be < 1, got " + factor);
+        if (!(factor < 1 && factor >= 0)) throw new IllegalArgumentException("ReduceLROnPlateau: factor must be in [0, 1), got " + factor);
+        // NaN would make no value an improvement, so the rate would drop every patience + 1 epochs
+        if (!(threshold >= 0) || Double.isInfinite(threshold)) {
+            throw new IllegalArgumentException("ReduceLROnPlateau: threshold must be finite and >= 0, got " + threshold);
+        }
+        if (!(eps >= 0)) throw new IllegalArgumentException("ReduceLROnPlateau: eps must be >= 0, got " + eps);
         if (patience < 0 || cooldown < 0) throw new IllegalArgumentException("ReduceLROnPlateau: patience and cooldown must be >= 0");
         if (!(minLr >= 0)) throw new IllegalArgumentException("ReduceLROnPlateau: invalid min_lr " + minLr);
         this.mode = Objects.requireNonNull(mode, "ReduceLROnPlateau: mode");
