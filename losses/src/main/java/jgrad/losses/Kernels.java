@@ -32,6 +32,16 @@ final class Kernels {
         return s;
     }
 
+    /** Σ max(x,0) − x·t + log(1 + e^−|x|) alone: float terms summed in double, as {@link #bceScalar}. */
+    static double bceValueScalar(float[] x, float[] t, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            float xi = x[i], e = (float) Math.exp(-Math.abs(xi));
+            s += Math.max(xi, 0f) - xi * t[i] + (float) Math.log1p(e);
+        }
+        return s;
+    }
+
     /** out[o..o+3) += (Σp, Σt, Σp·t). */
     static void overlapStats(float[] x, float[] t, int from, int to, double[] out, int o) {
         if (Simd.VECTOR) VectorKernels.overlapStats(x, t, from, to, out, o);

@@ -72,13 +72,24 @@ final class VectorKernels {
         return s;
     }
 
+    /**
+     * The lane sums of bce terms over [from, to), in double. A bce term is about |x|, so with
+     * logits beyond about 5e36 a float lane (FLUSH/L terms) overflows to infinity while the
+     * terms are finite: such a run is summed again term by term in double, as the scalar path
+     * does (a NaN or infinite input stays non-finite that way).
+     */
+    private static double bceLanes(FloatVector sum, float[] x, float[] t, int from, int to) {
+        double s = sumLanes(sum);
+        return Double.isFinite(s) ? s : Kernels.bceValueScalar(x, t, from, to);
+    }
+
     static double bce(float[] x, float[] t, float[] g, int from, int to, float scale, boolean acc) {
         FloatVector one = FloatVector.broadcast(S, 1f);
         double s = 0;
         int i = from;
         int bound = from + S.loopBound(to - from);
         while (i < bound) {
-            int end = Math.min(bound, i + FLUSH);
+            int start = i, end = Math.min(bound, i + FLUSH);
             FloatVector sum = FloatVector.zero(S);
             for (; i < end; i += L) {
                 FloatVector xv = FloatVector.fromArray(S, x, i), tv = FloatVector.fromArray(S, t, i);
@@ -90,7 +101,7 @@ final class VectorKernels {
                 if (acc) v = v.add(FloatVector.fromArray(S, g, i));
                 v.intoArray(g, i);
             }
-            s += sumLanes(sum);
+            s += bceLanes(sum, x, t, start, end);
         }
         return s + Kernels.bceScalar(x, t, g, i, to, scale, acc);
     }
@@ -436,7 +447,7 @@ final class VectorKernels {
         int bound = from + S.loopBound(to - from);
         FloatVector one = FloatVector.broadcast(S, 1f);
         while (i < bound) {
-            int end = Math.min(bound, i + FLUSH);
+            int start = i, end = Math.min(bound, i + FLUSH);
             FloatVector ap = FloatVector.zero(S), at = FloatVector.zero(S), apt = FloatVector.zero(S), ab = FloatVector.zero(S);
             for (; i < end; i += L) {
                 FloatVector xv = FloatVector.fromArray(S, x, i), tv = FloatVector.fromArray(S, t, i);
@@ -451,7 +462,7 @@ final class VectorKernels {
             sp += sumLanes(ap);
             st += sumLanes(at);
             spt += sumLanes(apt);
-            sb += sumLanes(ab);
+            sb += bceLanes(ab, x, t, start, end);
         }
         out[o] += sp;
         out[o + 1] += st;

@@ -163,6 +163,23 @@ class LossEdgeTest {
     }
 
     @Test
+    void bceOfHugeFiniteLogitsIsTheReferencesFiniteValue() {
+        // a bce term is about |x|: 64 terms of 1e37 overflowed a float lane of the vector path
+        // (the value read Infinity, the reference and the scalar path about 1e37)
+        for (String name : new String[]{"bce", "bce-dice", "bce-dice-a", "bce-tversky"}) {
+            Loss loss = Losses.get(name);
+            for (int[] shape : new int[][]{{1, 1, 32, 32}, {9, 2, 16, 33}}) {
+                int n = numel(shape);
+                Rng rng = new Rng(n);
+                float[] t = uniform(rng, n), bits = each(n, i -> rng.nextDouble() < 0.5 ? 0 : 1);
+                checker.check(loss, "logits 1e37, random targets", shape, filled(n, 1e37f), t, null, false);
+                checker.check(loss, "logits ±3e38, binary targets", shape, each(n, i -> bits[i] > 0 ? -3e38 : 3e38), bits, null, false);
+            }
+        }
+        checker.assertNoFailures();
+    }
+
+    @Test
     void theComparisonCanFail() {
         Loss loss = Losses.get("ssim-b");
         int[] shape = {1, 1, 6, 7};
