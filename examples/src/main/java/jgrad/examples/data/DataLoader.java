@@ -1,9 +1,10 @@
 package jgrad.examples.data;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -70,8 +71,8 @@ public final class DataLoader {
     private final DepthMaskDataset dataset;
     private final int[] indices;
     private final Options opts;
-    private final AtomicInteger skipped = new AtomicInteger();
-    private final List<String> skippedMessages = Collections.synchronizedList(new ArrayList<>());
+    /** The samples left out so far and why, each once however many epochs it failed in. */
+    private final Map<Integer, String> skippedSamples = new LinkedHashMap<>();
 
     public DataLoader(DepthMaskDataset dataset, int[] indices, Options opts) {
         for (int i : indices) {
@@ -90,15 +91,27 @@ public final class DataLoader {
         return opts.dropLast() ? indices.length / opts.batchSize() : (indices.length + opts.batchSize() - 1) / opts.batchSize();
     }
 
-    /** Samples left out so far (with {@link OnError#SKIP}). */
+    /**
+     * Samples left out so far (with {@link OnError#SKIP}): distinct samples, so a bad file that
+     * fails again in every epoch counts once.
+     */
     public int skipped() {
-        return skipped.get();
+        synchronized (skippedSamples) {
+            return skippedSamples.size();
+        }
     }
 
-    /** The first 100 skip reasons, each naming its file. */
+    /** The skip reasons of the first 100 samples left out, one per sample, each naming its file. */
     public List<String> skippedMessages() {
-        synchronized (skippedMessages) {
-            return List.copyOf(skippedMessages);
+        synchronized (skippedSamples) {
+            return skippedSamples.values().stream().limit(100).toList();
+        }
+    }
+
+    /** Every sample left out so far (its dataset index) with its reason, in the order they failed. */
+    public Map<Integer, String> skippedSamples() {
+        synchronized (skippedSamples) {
+            return new LinkedHashMap<>(skippedSamples);
         }
     }
 
@@ -178,9 +191,8 @@ public final class DataLoader {
                     samples.add(dataset.load(i, aug));
                 } catch (DataException e) {
                     if (opts.onError() == OnError.FAIL) throw e;
-                    skipped.incrementAndGet();
-                    synchronized (skippedMessages) {
-                        if (skippedMessages.size() < 100) skippedMessages.add(e.getMessage());
+                    synchronized (skippedSamples) {
+                        skippedSamples.putIfAbsent(i, e.getMessage());
                     }
                 }
             }

@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
@@ -150,9 +152,12 @@ public final class ExperimentData {
      */
     public List<String> skipped() {
         List<String> out = new ArrayList<>(skipped);
+        // each sample once, also when it failed in several loaders (every run of a comparison makes its own)
+        Map<Integer, String> streamed = new LinkedHashMap<>();
         synchronized (loaders) {
-            for (DataLoader l : loaders) out.addAll(l.skippedMessages());
+            for (DataLoader l : loaders) l.skippedSamples().forEach(streamed::putIfAbsent);
         }
+        out.addAll(streamed.values());
         return out;
     }
 

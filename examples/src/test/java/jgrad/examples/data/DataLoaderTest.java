@@ -98,6 +98,15 @@ class DataLoaderTest {
     }
 
     @Test
+    void aSampleThatFailsInEveryEpochIsCountedOnce() throws Exception {
+        Files.write(tmp.resolve("fg_bg/bg_001/fg_bg_001_003.jpg"), "not a jpeg".getBytes());
+        DataLoader skipping = new DataLoader(ds, all, DataLoader.Options.training(2, 3).withOnError(OnError.SKIP));
+        for (int e = 0; e < 3; e++) assertEquals(9, drain(skipping.epoch(e)).stream().mapToInt(Batch::size).sum());
+        assertEquals(1, skipping.skipped());
+        assertEquals(1, skipping.skippedMessages().size(), skipping.skippedMessages().toString());
+    }
+
+    @Test
     void closingEarlyStopsTheThreads() {
         DataLoader loader = new DataLoader(ds, all, DataLoader.Options.training(1, 1).withWorkers(2, 2));
         DataLoader.Epoch ep = loader.epoch(0);
