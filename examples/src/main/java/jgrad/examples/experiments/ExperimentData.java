@@ -48,6 +48,8 @@ public final class ExperimentData {
     /** Samples left out with on-error = skip: the index's, then those that failed to decode. */
     private final List<String> skipped;
     private final List<DataLoader> loaders = new ArrayList<>();
+    /** Streamed validation samples that did not decode for the prediction grid (on-error = skip). */
+    private final Map<Integer, String> gridSkipped = new LinkedHashMap<>();
     private int[] train, val;
     private Sample[] trainSamples, valSamples;
 
@@ -153,7 +155,7 @@ public final class ExperimentData {
     public List<String> skipped() {
         List<String> out = new ArrayList<>(skipped);
         // each sample once, also when it failed in several loaders (every run of a comparison makes its own)
-        Map<Integer, String> streamed = new LinkedHashMap<>();
+        Map<Integer, String> streamed = new LinkedHashMap<>(gridSkipped);
         synchronized (loaders) {
             for (DataLoader l : loaders) l.skippedSamples().forEach(streamed::putIfAbsent);
         }
@@ -224,16 +226,36 @@ public final class ExperimentData {
         return l;
     }
 
-    /** {@code n} validation samples spread evenly over the validation set (for prediction grids). */
+    /**
+     * {@code n} validation samples spread evenly over the validation set (for prediction grids).
+     * When streaming with on-error = skip, a sample that does not decode is left out (and counted)
+     * and the next validation sample that does takes its place.
+     */
     public Sample[] gridSamples(int n) {
         int k = Math.min(n, val.length);
-        Sample[] out = new Sample[k];
+        List<Sample> out = new ArrayList<>(k);
+        int next = 0; // the grid's samples are in increasing positions, none used twice
         for (int i = 0; i < k; i++) {
             // spread over the validation set, which is grouped by background, so the rows differ
-            int at = (int) ((long) i * val.length / k);
-            out[i] = valSamples != null ? valSamples[at] : dataset.load(val[at], null);
+            int at = Math.max(next, (int) ((long) i * val.length / k));
+            Sample s = null;
+            for (; s == null && at < val.length; at++) {
+                if (valSamples != null) {
+                    s = valSamples[at];
+                    continue;
+                }
+                try {
+                    s = dataset.load(val[at], null);
+                } catch (DataException e) {
+                    if (onError == OnError.FAIL) throw e;
+                    gridSkipped.putIfAbsent(val[at], e.getMessage());
+                }
+            }
+            if (s == null) break;
+            out.add(s);
+            next = at;
         }
-        return out;
+        return out.toArray(Sample[]::new);
     }
 
     private static DataSource streaming(DataLoader loader, int[] epoch) {

@@ -1,6 +1,7 @@
 package jgrad.examples.cli;
 
 import jgrad.examples.data.Layout;
+import jgrad.examples.data.Sample;
 import jgrad.examples.data.SceneGenerator;
 import jgrad.examples.experiments.Config;
 import jgrad.examples.experiments.ExperimentData;
@@ -21,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * With augmentation the data is streamed from disk, so a bad file fails again in every epoch (and
- * in every run of a comparison): --on-error skip still counts each bad sample once.
+ * in every run of a comparison): --on-error skip still counts each bad sample once, and a bad
+ * validation image does not stop the run when the prediction grid is drawn.
  */
 class StreamedSkipTest {
     @TempDir
@@ -60,5 +62,23 @@ class StreamedSkipTest {
         }
         assertEquals(4, d.skipped().size(), d.skipped().toString());
         assertTrue(d.skippedNote().startsWith("4 samples skipped"), d.skippedNote());
+    }
+
+    @Test
+    void theGridLeavesOutAValidationImageThatDoesNotDecode() {
+        ExperimentData d = streamed();
+        Sample[] grid = d.gridSamples(8);
+        assertEquals(d.valCount() - 1, grid.length); // the validation background's bad image is left out
+        assertEquals(1, d.skipped().size(), d.skipped().toString());
+        assertTrue(d.skipped().get(0).contains("_001.jpg"), d.skipped().toString());
+    }
+
+    @Test
+    void aStreamedTrainRunSkipsAndCountsEachBadImageOnce() throws Exception {
+        CliRun r = CliRun.of("train", "--data", data.toString(), "--out", tmp.resolve("run").toString(), "--size", "16", "--width", "1",
+                "--train", "0", "--val", "0", "--batch", "4", "--epochs", "3", "--augment", "true", "--on-error", "skip", "--no-progress");
+        assertEquals(0, r.code(), r.out() + r.err());
+        String report = Files.readString(tmp.resolve("run").resolve("report.md"));
+        assertTrue(report.contains("4 samples skipped"), report);
     }
 }
