@@ -59,6 +59,9 @@ public final class Experiment {
         }
     }
 
+    /** Validation samples in a prediction grid (fewer when the validation set is smaller). */
+    public static final int GRID_ROWS = 8;
+
     private Experiment() {}
 
     /** The configured device; fails with the backend's explanation unless it is usable. */
@@ -221,7 +224,7 @@ public final class Experiment {
             b.log(log);
             if (!progress) b.progress(null);
         }
-        Sample[] grid = data.gridSamples(8);
+        Sample[] grid = data.gridSamples(GRID_ROWS);
         Path gridDir = dir.resolve("grids");
         b.onEpochEnd(s -> {
             try {

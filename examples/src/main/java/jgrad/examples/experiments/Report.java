@@ -147,7 +147,9 @@ public final class Report {
         for (String m : new String[]{"val_loss", "val_miou_b", "val_iou", "val_mrmse_b", "val_rmse"}) {
             if (Files.exists(dir.resolve("comparison_" + m + ".png"))) md.append("![").append(m).append("](comparison_").append(m).append(".png)\n\n");
         }
-        md.append("## Prediction grids (8 validation images: BG, FG_BG, GT MASK, PRED MASK, GT DEPTH, PRED DEPTH; depth in a violet→yellow colour map, yellow = near)\n\n");
+        int rows = Math.min(Experiment.GRID_ROWS, data.valCount());
+        md.append("## Prediction grids (").append(rows).append(rows == 1 ? " validation image" : " validation images")
+                .append(": BG, FG_BG, GT MASK, PRED MASK, GT DEPTH, PRED DEPTH; depth in a violet→yellow colour map, yellow = near)\n\n");
         for (Experiment.Result r : o.results()) {
             String s = CompareLosses.slug(r.label());
             md.append("### ").append(r.label()).append("\n\n![grid ").append(r.label()).append("](").append(s).append("/grid.png)\n\n");
