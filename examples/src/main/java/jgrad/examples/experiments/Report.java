@@ -346,7 +346,7 @@ public final class Report {
         AtomicFile.writeString(file, sb.toString());
     }
 
-    static void comparisonPlots(CompareLosses.Outcome o, Path dir) {
+    static void comparisonPlots(CompareLosses.Outcome o, Path dir) throws IOException {
         String[][] plots = {{"val_loss", "validation loss (each combination's own total)"}, {"val_miou_b", "validation mIoU (B)"},
                 {"val_iou", "validation IoU (A)"}, {"val_mrmse_b", "validation mRMSE (B)"}, {"val_rmse", "validation RMSE (A)"}};
         for (String[] p : plots) {
@@ -360,7 +360,10 @@ public final class Report {
                 plot.series(r.label(), r.history().column("epoch"), y, true);
                 any = true;
             }
-            if (any) plot.write(dir.resolve("comparison_" + p[0] + ".png"), 900, 560);
+            Path png = dir.resolve("comparison_" + p[0] + ".png");
+            if (any) plot.write(png, 900, 560);
+            // an earlier comparison in this folder may have drawn it (with depth, say): the report links what is here
+            else Files.deleteIfExists(png);
         }
     }
 }
