@@ -168,7 +168,7 @@ public final class Report {
      */
     static String seedTraining(Config c, boolean presetB) {
         String opt = c.string("optimizer"), sched = c.string("scheduler");
-        String ours = String.format(Locale.ROOT, "%s (lr %s)%s with %s%s", opt, c.string("lr"),
+        String ours = String.format(Locale.ROOT, "%s (lr %s, weight decay %s%s) with %s%s", opt, c.string("lr"), c.string("weight-decay"),
                 opt.equals("sgd") ? ", momentum " + c.string("momentum") : "", sched,
                 sched.equals("onecycle") ? " (max lr " + c.string("max-lr") + ")" : "");
         if (presetB) {
@@ -178,7 +178,7 @@ public final class Report {
                     + (same ? "the same optimizer and schedule" : ours) + ", for every combination.\n";
         }
         boolean same = opt.equals("sgd") && sched.equals("plateau") && c.number("lr") == 0.01 && c.number("momentum") == 0.9
-                && c.number("gamma") == 0.1 && c.integer("patience", 0) == 2;
+                && c.number("weight-decay") == 0 && c.number("gamma") == 0.1 && c.integer("patience", 0) == 2;
         return "- Seed A trained its combined-loss runs with SGD (lr 0.01, momentum 0.9) and ReduceLROnPlateau (factor 0.1, patience 2, "
                 + "min lr 1e-6), batch 128, 3 epochs; its MaskNet test ran 15 epochs. This run: "
                 + (same ? "the same optimizer and schedule" : ours + " instead (`examples/configs/seed-a-loss-test.properties` has seed A's)")

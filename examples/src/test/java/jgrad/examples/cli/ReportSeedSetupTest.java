@@ -69,8 +69,16 @@ class ReportSeedSetupTest {
 
     @Test
     void presetAWithSeedAsOptimizerSaysTheSame() throws Exception {
-        String d = differs("a", "bce", "--optimizer", "sgd", "--lr", "0.01", "--scheduler", "plateau");
+        String d = differs("a", "bce", "--optimizer", "sgd", "--lr", "0.01", "--scheduler", "plateau", "--weight-decay", "0");
         assertTrue(d.contains("This run: the same optimizer and schedule"), d);
+    }
+
+    @Test
+    void presetAWithWeightDecayIsNotSeedAsOptimizer() throws Exception {
+        // seed A's SGD had no weight decay (examples/configs/seed-a-loss-test.properties); the default is 0.01
+        String d = differs("a", "bce", "--optimizer", "sgd", "--lr", "0.01", "--scheduler", "plateau");
+        assertFalse(d.contains("the same optimizer and schedule"), d);
+        assertTrue(d.contains("This run: sgd (lr 0.01, weight decay 0.01, momentum 0.9) with plateau"), d);
     }
 
     @Test
