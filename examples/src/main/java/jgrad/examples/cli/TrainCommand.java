@@ -77,6 +77,8 @@ public final class TrainCommand implements Callable<Integer> {
         Path resumedRun = resumeFrom == null ? null : resumeFrom.toAbsolutePath().normalize().getParent();
         if (!runDir.toAbsolutePath().normalize().equals(resumedRun)) clearEarlierRun(runDir);
         if (resumeFrom != null) checkFits(resumeFrom, Experiment.buildModel(c));
+        // an unusable --out (a file, say) is reported now, not after the data is generated or decoded
+        Files.createDirectories(runDir);
         PrintStream log = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);
         var dc = CompareLosses.resolveData(c, cache, log);
         c = dc.config();

@@ -104,6 +104,26 @@ class ConfigCheckedFirstTest {
     }
 
     @Test
+    void trainChecksItsOutputFolderBeforeGeneratingData() throws Exception {
+        Path file = Files.writeString(tmp.resolve("file"), "");
+        CliRun r = CliRun.of("train", "--out", file.toString(), "--cache", tmp.resolve("cache").toString(), "--size", "16",
+                "--train", "8", "--val", "4", "--epochs", "1", "--no-progress");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(file + " exists and is not a folder"), r.err());
+        assertFalse(Files.exists(tmp.resolve("cache")), "a synthetic set was generated before the error: " + r.out());
+    }
+
+    @Test
+    void compareLossesChecksItsRunFolderBeforeGeneratingData() throws Exception {
+        Path file = Files.writeString(tmp.resolve("file"), "");
+        CliRun r = CliRun.of("compare-losses", "--runs", file.toString(), "--cache", tmp.resolve("cache").toString(), "--size", "16",
+                "--train", "8", "--val", "4", "--epochs", "1", "--only", "bce/bce", "--no-progress");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(file.resolve("compare-b") + ": "), r.err()); // and the system's reason (not a directory)
+        assertFalse(Files.exists(tmp.resolve("cache")), "a synthetic set was generated before the error: " + r.out());
+    }
+
+    @Test
     void trainChecksLossNamesAndEpochsBeforeGenerating() {
         String[] base = {"train", "--out", tmp.resolve("out").toString(), "--cache", tmp.resolve("cache").toString(), "--size", "16",
                 "--train", "8", "--val", "4", "--no-progress"};
