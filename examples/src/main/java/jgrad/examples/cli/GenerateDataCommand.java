@@ -63,6 +63,8 @@ public final class GenerateDataCommand implements Callable<Integer> {
 
     /** Stale files from an earlier, larger run would be read back as samples: refuse or clear them. */
     private void prepareOut() throws IOException {
+        // creating the folders would fail without saying why
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
         if (!Files.isDirectory(out)) return;
         boolean empty;
         try (Stream<Path> s = Files.list(out)) {

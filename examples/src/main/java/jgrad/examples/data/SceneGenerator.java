@@ -132,7 +132,7 @@ public final class SceneGenerator {
                 for (String d : new String[]{"bg", "fg_bg", "fg_bg_mask", "depth_fg_bg"}) Files.createDirectories(out.resolve(d));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("generate-data: cannot create output folders under " + o.out(), e);
+            throw new UncheckedIOException("generate-data: cannot create output folders under " + o.out() + ": " + reason(e), e);
         }
         AtomicInteger done = new AtomicInteger();
         AtomicLong fgPixels = new AtomicLong();
@@ -236,6 +236,7 @@ public final class SceneGenerator {
 
     /** What went wrong; Java's file-system exceptions put the path first and the cause in the reason. */
     private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) return f.getFile() + " exists and is not a folder";
         return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
     }
 }

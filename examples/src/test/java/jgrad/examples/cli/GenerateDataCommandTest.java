@@ -24,6 +24,18 @@ class GenerateDataCommandTest {
     }
 
     @Test
+    void anOutThatIsAFileIsNamedAsOne() throws Exception {
+        Path file = Files.writeString(tmp.resolve("file"), "");
+        CliRun r = CliRun.of("generate-data", "--out", file.toString(), "--count", "1", "--size", "16", "--quiet");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--out " + file + " is a file, not a folder"), r.err());
+        CliRun under = CliRun.of("generate-data", "--out", file.resolve("sub").toString(), "--count", "1", "--size", "16", "--quiet");
+        assertEquals(1, under.code(), under.out() + under.err());
+        // the path and the system's reason (not a directory), not the path alone
+        assertTrue(under.err().contains("cannot create output folders under " + file.resolve("sub") + ": "), under.err());
+    }
+
+    @Test
     void oneImageOverOneBackgroundIsSingular() {
         CliRun r = CliRun.of("generate-data", "--out", tmp.toString(), "--count", "1", "--size", "16", "--quiet");
         assertEquals(0, r.code(), r.err());
