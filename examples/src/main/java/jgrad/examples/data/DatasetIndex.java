@@ -100,7 +100,8 @@ public record DatasetIndex(Path root, Layout layout, List<Entry> entries, List<S
             for (int k = 0; k < 4 && ok; k++) {
                 p[k] = find(root.resolve(dirs[k]), listings.get(dirs[k]), f[k].strip());
                 if (p[k] == null) {
-                    problem(onError, skipped, "missing file: " + root.resolve(dirs[k]).resolve(f[k].strip() + ".jpg")
+                    String name = f[k].strip();
+                    problem(onError, skipped, "missing file: " + root.resolve(dirs[k]).resolve(isImage(Path.of(name)) ? name : name + ".jpg")
                             + " (named in " + map + " line " + (ln + 1) + ")");
                     ok = false;
                 }

@@ -26,6 +26,15 @@ class DataErrorsTest {
         assertTrue(idx.skipped().get(0).contains("bg_fg_mask_001_002"));
     }
 
+    @Test
+    void layoutAMissingFileNamedWithItsExtensionIsNamedAsGiven() throws Exception {
+        TestData.generate(tmp, Layout.A, 3, 3, 16, 1, 1);
+        Path map = tmp.resolve("file_map.txt");
+        Files.writeString(map, Files.readString(map).replace("bg_fg_mask_000_001", "bg_fg_mask_000_001.png"));
+        var e = assertThrows(DataException.class, () -> DatasetIndex.scan(tmp, OnError.FAIL));
+        assertTrue(e.getMessage().contains("missing file: " + tmp.resolve("bg_fg_mask/bg_fg_mask_000_001.png") + " (named in"), e.getMessage());
+    }
+
     /** A file_map.txt saved by a Windows editor: UTF-8 with a byte-order mark and CRLF line ends. */
     @Test
     void layoutAFileMapWithByteOrderMarkAndCrlf() throws Exception {
