@@ -52,6 +52,7 @@ public final class LrFindCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // checked before a synthetic set is generated and the test runs, as the configuration is
         if (steps < 2) throw new IllegalArgumentException("--steps must be at least 2, got " + steps);
+        if (!Double.isFinite(end)) throw new IllegalArgumentException("--end must be finite, got " + end);
         if (!(start > 0 && start < end)) {
             throw new IllegalArgumentException("need 0 < --start < --end, got --start " + start + " and --end " + end);
         }

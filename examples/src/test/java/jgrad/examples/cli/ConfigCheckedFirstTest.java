@@ -86,7 +86,7 @@ class ConfigCheckedFirstTest {
     @Test
     void lrFindChecksItsRangeBeforeGeneratingOrWriting() {
         String[][] cases = {{"--steps", "1", "--steps must be at least 2, got 1"}, {"--start", "-1", "need 0 < --start < --end"},
-                {"--end", "1e-9", "need 0 < --start < --end"}};
+                {"--end", "1e-9", "need 0 < --start < --end"}, {"--end", "Infinity", "--end must be finite, got Infinity"}};
         for (String[] c : cases) {
             assertNothingWritten(CliRun.of("lr-find", "--out", tmp.resolve("out").toString(), "--cache", tmp.resolve("cache").toString(),
                     "--size", "16", "--train", "8", "--val", "4", c[0], c[1]), c[2]);
