@@ -72,9 +72,19 @@ public final class DeviceAllocator {
         this.deviceIndex = deviceIndex;
     }
 
-    /** The size class a request of {@code bytes} is served from (a zero-byte request gets the smallest). */
+    /** The largest request that has a size class (the largest multiple of {@link #LARGE_GRANULE} that is a long). */
+    public static final long MAX_BYTES = Long.MAX_VALUE / LARGE_GRANULE * LARGE_GRANULE;
+
+    /**
+     * The size class a request of {@code bytes} is served from (a zero-byte request gets the smallest).
+     *
+     * @throws IllegalArgumentException for a negative request, or one above {@link #MAX_BYTES}
+     */
     public static long sizeClass(long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("negative size: " + bytes + " bytes");
+        if (bytes > MAX_BYTES) {
+            throw new IllegalArgumentException("too large: " + bytes + " bytes has no size class (at most " + MAX_BYTES + ")");
+        }
         long granule = bytes <= SMALL_LIMIT ? SMALL_GRANULE : LARGE_GRANULE;
         long rounded = (bytes + granule - 1) / granule * granule;
         return Math.max(rounded, SMALL_GRANULE);

@@ -33,6 +33,22 @@ class DeviceAllocatorTest {
         assertThrows(IllegalArgumentException.class, () -> DeviceAllocator.sizeClass(-1));
     }
 
+    /** A request too large for any size class is refused, not rounded (with overflow) down to a small block. */
+    @Test
+    void requestsBeyondTheLargestSizeClassAreRefused() {
+        assertEquals(DeviceAllocator.MAX_BYTES, DeviceAllocator.sizeClass(DeviceAllocator.MAX_BYTES));
+        assertEquals(DeviceAllocator.MAX_BYTES, DeviceAllocator.sizeClass(DeviceAllocator.MAX_BYTES - 1));
+        assertThrows(IllegalArgumentException.class, () -> DeviceAllocator.sizeClass(DeviceAllocator.MAX_BYTES + 1));
+        assertThrows(IllegalArgumentException.class, () -> DeviceAllocator.sizeClass(Long.MAX_VALUE));
+        FakeMemory raw = new FakeMemory(1L << 30);
+        DeviceAllocator a = new DeviceAllocator(raw, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.allocate(Long.MAX_VALUE));
+        assertTrue(e.getMessage().contains(Long.toString(Long.MAX_VALUE)), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> a.allocateFloats(Long.MAX_VALUE / Float.BYTES));
+        assertEquals(0, raw.mallocs);
+        assertEquals(0, a.openBuffers());
+    }
+
     @Test
     void aFreedBlockIsReusedForTheSameSizeClassOnly() {
         FakeMemory raw = new FakeMemory(1L << 30);
