@@ -92,13 +92,22 @@ public final class Cudnn implements AutoCloseable {
                 throw new IllegalArgumentException("groups " + groups + " must divide channels " + c + " and filters " + k);
             }
             // fields are assigned after this block, so the output size is computed from the parameters
-            int oh = (h + 2 * padH - dilationH * (kh - 1) - 1) / strideH + 1;
-            int ow = (w + 2 * padW - dilationW * (kw - 1) - 1) / strideW + 1;
-            if (h + 2 * padH - dilationH * (kh - 1) - 1 < 0 || w + 2 * padW - dilationW * (kw - 1) - 1 < 0) {
-                throw new IllegalArgumentException("the kernel does not fit the padded input (output " + oh + "×" + ow
-                        + ") for " + n + "×" + c + "×" + h + "×" + w + ", kernel " + kh + "×" + kw + ", padding "
-                        + padH + "×" + padW + ", dilation " + dilationH + "×" + dilationW);
+            long oh = outExtent(h, padH, kh, strideH, dilationH), ow = outExtent(w, padW, kw, strideW, dilationW);
+            String geometry = " for " + n + "×" + c + "×" + h + "×" + w + ", kernel " + kh + "×" + kw + ", padding "
+                    + padH + "×" + padW + ", stride " + strideH + "×" + strideW + ", dilation " + dilationH + "×" + dilationW;
+            if (oh < 1 || ow < 1) {
+                throw new IllegalArgumentException("the kernel does not fit the padded input (output " + oh + "×" + ow + ")"
+                        + geometry);
             }
+            if (oh > Integer.MAX_VALUE || ow > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("output " + oh + "×" + ow + " exceeds cuDNN's int dimensions" + geometry);
+            }
+        }
+
+        /** Output extent along one axis, in long: (size + 2·pad − dilation·(kernel − 1) − 1) / stride + 1, below 1 when the kernel does not fit. */
+        private static long outExtent(int size, int pad, int kernel, int stride, int dilation) {
+            long span = (long) size + 2L * pad - (long) dilation * (kernel - 1) - 1;
+            return span < 0 ? 0 : span / stride + 1;
         }
 
         /** Same padding, stride and dilation in both directions. */
@@ -107,11 +116,11 @@ public final class Cudnn implements AutoCloseable {
         }
 
         public int outH() {
-            return (h + 2 * padH - dilationH * (kh - 1) - 1) / strideH + 1;
+            return (int) outExtent(h, padH, kh, strideH, dilationH);
         }
 
         public int outW() {
-            return (w + 2 * padW - dilationW * (kw - 1) - 1) / strideW + 1;
+            return (int) outExtent(w, padW, kw, strideW, dilationW);
         }
 
         public long inputFloats() {

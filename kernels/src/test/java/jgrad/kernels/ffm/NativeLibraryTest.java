@@ -78,6 +78,27 @@ class NativeLibraryTest {
         assertThrows(IllegalArgumentException.class, () -> Cudnn.ConvShape.of(2, 4, 9, 9, 6, 3, 1, 0, 1, 1));
     }
 
+    /** Padding or dilation whose output extent does not fit an int is refused, not wrapped to a small output. */
+    @Test
+    void convShapesWhoseSizesOverflowAnIntAreRefused() {
+        int big = Integer.MAX_VALUE;
+        // 5 + 2·(2³¹ − 1) rows of padded input: wrapped in int, this read as a 3×3 output
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Cudnn.ConvShape.of(1, 1, 5, 5, 1, 1, big, 1, 1, 1));
+        assertTrue(e.getMessage().contains("4294967299×4294967299"), e.getMessage());
+        // dilation·(kernel − 1) = 2³¹: the kernel spans more than the input, whatever int arithmetic says
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new Cudnn.ConvShape(1, 1, 5, 5, 1, 3, 1, 0, 0, 1, 1, 1 << 30, 1, 1));
+        assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
+        // an extent that is large but fits is kept exactly
+        Cudnn.ConvShape s = new Cudnn.ConvShape(1, 1, 1, 1, 1, 1, 1, (big - 1) / 2, 0, 1, 1, 1, 1, 1);
+        assertEquals(big, s.outH());
+        assertEquals(1, s.outW());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new Cudnn.ConvShape(1, 1, 2, 1, 1, 1, 1, (big - 1) / 2, 0, 1, 1, 1, 1, 1));
+        assertTrue(e.getMessage().contains("2147483648×1"), e.getMessage());
+    }
+
     @Test
     void globFindsWheelLibFoldersOneLevelPerStar(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         for (String d : new String[]{"opt/torch/.venv/lib/python3.12/site-packages/nvidia/cudnn/lib",
