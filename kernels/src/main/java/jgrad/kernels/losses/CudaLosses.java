@@ -196,8 +196,14 @@ public final class CudaLosses implements AutoCloseable {
                     + "; CUDA kernels exist for " + TABLE.keySet());
         }
         long n = 1;
-        for (int d : shape) n *= d;
-        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException(loss.name() + ": " + n + " elements is more than the kernels index");
+        for (int d : shape) {
+            n *= d;
+            // checked at each step: four int dims can wrap a long back to a small count (2¹⁶ each gives 0)
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(loss.name() + ": shape " + Arrays.toString(shape)
+                        + " has more elements than the kernels index (at most " + Integer.MAX_VALUE + ")");
+            }
+        }
         loss.check((int) n, (int) n, shape);
         if (pred == 0 || target == 0 || grad == 0 || lossOut == 0) {
             throw new IllegalArgumentException(loss.name() + ": null device pointer");

@@ -71,6 +71,24 @@ class CudaLossLaunchTest {
         }
     }
 
+    /** Shapes with more elements than an int holds are refused, also those whose product wraps a long. */
+    @ParameterizedTest
+    @MethodSource("names")
+    void shapesBeyondTheKernelsIndexAreRefused(String name) throws Exception {
+        Loss loss = Losses.get(name);
+        CudaLosses losses = new CudaLosses(new DeviceAllocator(new NoMemory(), 0));
+        int m = Math.max(loss.minSize(), 1 << 16);
+        for (int[] shape : new int[][]{{1 << 16, 1 << 16, m, m}, {3, 1, 1 << 15, 1 << 15}}) {
+            List<Launch> launches = new ArrayList<>();
+            try (var rec = Launch.recordInto(launches)) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> losses.forwardBackward(loss, 1L << 20, 2L << 20, 3L << 20, shape, 1f, false, 4L << 20));
+                assertTrue(e.getMessage().contains("more elements than the kernels index"), e.getMessage());
+            }
+            assertEquals(List.of(), launches, name + " launched for " + java.util.Arrays.toString(shape));
+        }
+    }
+
     /**
      * A scratch buffer that has to grow is closed before the larger one is allocated. When that
      * allocation fails (the device is full), a later call with a shape that fits the old size must
