@@ -56,7 +56,7 @@ public final class Launch {
     public static int blocksFor(long n, int block) {
         if (n < 0) throw new IllegalArgumentException("negative element count " + n);
         if (block <= 0) throw new IllegalArgumentException("block size " + block + " ≤ 0");
-        long blocks = Math.max(1, (n + block - 1) / block);
+        long blocks = Math.max(1, Math.ceilDiv(n, block)); // n + block − 1 would overflow for n near Long.MAX_VALUE
         return (int) Math.min(blocks, MAX_BLOCKS);
     }
 

@@ -1,6 +1,7 @@
 package jgrad.kernels.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -49,6 +50,10 @@ class LaunchValidationTest {
         assertTrue(Launch.blocksFor(256, 256) == 1);
         assertTrue(Launch.blocksFor(257, 256) == 2);
         assertTrue(Launch.blocksFor(1L << 40, 256) == Launch.MAX_BLOCKS);
+        // counts near Long.MAX_VALUE get the cap too, not the single block an overflowing n + block − 1 gave
+        assertEquals(Launch.MAX_BLOCKS, Launch.blocksFor(Long.MAX_VALUE, 256));
+        assertEquals(Launch.MAX_BLOCKS, Launch.blocksFor(Long.MAX_VALUE - 1, 1024));
+        assertEquals(2, Launch.blocksFor(Integer.MAX_VALUE, Integer.MAX_VALUE - 1));
         assertThrows(IllegalArgumentException.class, () -> Launch.blocksFor(-1, 256));
     }
 
