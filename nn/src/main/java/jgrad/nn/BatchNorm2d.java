@@ -63,6 +63,12 @@ public class BatchNorm2d extends Module {
         return y;
     }
 
+    /** As PyTorch, a state without {@code num_batches_tracked} (older checkpoints) loads and keeps the count. */
+    @Override
+    protected java.util.Set<String> optionalStateNames() {
+        return numBatchesTracked == null ? java.util.Set.of() : java.util.Set.of("num_batches_tracked");
+    }
+
     @Override
     protected String extraRepr() {
         return numFeatures + ", eps=" + eps + ", momentum=" + momentum + ", affine=" + (weight != null)

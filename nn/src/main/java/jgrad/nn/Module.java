@@ -356,6 +356,20 @@ public abstract class Module {
         for (var e : children.entrySet()) e.getValue().collectState(prefix + e.getKey() + ".", out);
     }
 
+    /**
+     * Local names of buffers that a loaded state may lack without being reported as missing; they
+     * then keep their current values. None by default; BatchNorm's {@code num_batches_tracked}, as
+     * in PyTorch, which fills it in for checkpoints written before the buffer existed.
+     */
+    protected Set<String> optionalStateNames() {
+        return Set.of();
+    }
+
+    private void collectOptional(String prefix, Set<String> out) {
+        for (String n : optionalStateNames()) out.add(prefix + n);
+        for (var e : children.entrySet()) e.getValue().collectOptional(prefix + e.getKey() + ".", out);
+    }
+
     /** As {@link #loadStateDict(Map, boolean)} with strict = true. */
     public void loadStateDict(Map<String, Tensor> state) {
         loadStateDict(state, true);
@@ -364,18 +378,21 @@ public abstract class Module {
     /**
      * Copies values into this module's parameters and buffers in place. Every entry is checked
      * before anything is written: a shape mismatch is always an error; with strict, missing and
-     * unexpected names are errors too. The error lists every problem, and on error nothing changes.
+     * unexpected names are errors too (an absent {@link #optionalStateNames() optional} buffer is
+     * not missing). The error lists every problem, and on error nothing changes.
      *
      * @return the names that were missing and unexpected (empty lists after a strict load)
      */
     public LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
         Objects.requireNonNull(state, "state");
         Map<String, Tensor> own = stateDict();
+        Set<String> optional = new java.util.HashSet<>();
+        collectOptional("", optional);
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), misShaped = new ArrayList<>();
         for (var e : own.entrySet()) {
             Tensor src = state.get(e.getKey());
             if (src == null) {
-                missing.add(e.getKey());
+                if (!optional.contains(e.getKey())) missing.add(e.getKey());
             } else if (!Arrays.equals(src.dims(), e.getValue().dims())) {
                 misShaped.add(e.getKey() + " (checkpoint " + Arrays.toString(src.dims()) + ", model "
                         + Arrays.toString(e.getValue().dims()) + ")");

@@ -149,6 +149,26 @@ class ModuleTest {
     }
 
     @Test
+    void aStateWithoutNumBatchesTrackedLoadsStrictlyAsInPyTorch() {
+        // checkpoints from before PyTorch 0.4.1, and many converted ones, have no num_batches_tracked;
+        // torch's BatchNorm keeps its own count for them instead of reporting a missing key
+        Sequential src = new Sequential(new Conv2d(2, 2, 1), new BatchNorm2d(2));
+        Sequential dst = new Sequential(new Conv2d(2, 2, 1), new BatchNorm2d(2));
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>(src.stateDict());
+        state.put("1.running_mean", Tensor.full(0.25f, 2));
+        state.remove("1.num_batches_tracked");
+        ((BatchNorm2d) dst.get(1)).numBatchesTracked.data()[0] = 5;
+        dst.loadStateDict(state);
+        assertEquals(List.of(), dst.loadStateDict(state, false).missingKeys());
+        assertArrayEquals(new float[]{0.25f, 0.25f}, ((BatchNorm2d) dst.get(1)).runningMean.toArray());
+        assertEquals(5f, ((BatchNorm2d) dst.get(1)).numBatchesTracked.item(), "kept, not reset");
+        // other missing buffers are still errors
+        state.remove("1.running_var");
+        var e = assertThrows(IllegalArgumentException.class, () -> dst.loadStateDict(state));
+        assertTrue(e.getMessage().contains("missing keys: 1.running_var"), e.getMessage());
+    }
+
+    @Test
     void loadCopiesInPlaceSoOptimizersKeepTheirTensors() {
         Net a = new Net(), b = new Net();
         Tensor before = b.head.weight;
