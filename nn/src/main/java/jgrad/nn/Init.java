@@ -1,6 +1,7 @@
 package jgrad.nn;
 
 import jgrad.core.Autograd;
+import jgrad.core.MemoryScope;
 import jgrad.core.Rng;
 import jgrad.core.Tensor;
 
@@ -8,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * Weight initialisers, as {@code torch.nn.init}; each fills a tensor in place from a seeded
- * {@link Rng} and returns it. For a weight of shape out×in×k… the fans are
+ * {@link Rng} and returns it (a tensor on a device stays there, with the values the CPU would get). For a weight of shape out×in×k… the fans are
  * fan_in = in·∏k and fan_out = out·∏k (a 1-D tensor has fan_in = fan_out = its size).
  * <pre>
  *   gain(relu) = √2, gain(leaky_relu, a) = √(2 / (1 + a²)), gain(linear) = 1
@@ -42,18 +43,19 @@ public final class Init {
     public static Tensor uniform(Tensor t, double low, double high, Rng rng) {
         float[] d = target(t);
         for (int i = 0; i < d.length; i++) d[i] = (float) (low + (high - low) * rng.nextDouble());
-        return t.markModified();
+        return store(t, d);
     }
 
     public static Tensor normal(Tensor t, double mean, double std, Rng rng) {
         float[] d = target(t);
         for (int i = 0; i < d.length; i++) d[i] = (float) (mean + std * rng.nextGaussian());
-        return t.markModified();
+        return store(t, d);
     }
 
     public static Tensor constant(Tensor t, float value) {
-        Arrays.fill(target(t), value);
-        return t.markModified();
+        float[] d = target(t);
+        Arrays.fill(d, value);
+        return store(t, d);
     }
 
     public static Tensor zeros(Tensor t) {
@@ -105,13 +107,24 @@ public final class Init {
         return f;
     }
 
+    /** The array to fill: the tensor's own data on the CPU, a host staging array for a device tensor. */
     private static float[] target(Tensor t) {
-        if (!t.isContiguous() || t.offset() != 0 || t.data().length != t.numel()) {
+        boolean cpu = t.device().isCpu();
+        if (!t.isContiguous() || t.offset() != 0 || (cpu && t.data().length != t.numel())) {
             throw new IllegalArgumentException("Init: tensor of shape " + Arrays.toString(t.dims()) + " does not own packed data");
         }
         if (!t.isLeaf() && Autograd.isEnabled()) {
             throw new IllegalArgumentException("Init: tensor is the output of an op; initialise parameters (leaf tensors)");
         }
-        return t.data();
+        return cpu ? t.data() : new float[t.numel()];
+    }
+
+    /** Finishes a fill of {@link #target}: a device tensor gets the values copied in place, keeping its device. */
+    private static Tensor store(Tensor t, float[] d) {
+        if (t.device().isCpu()) return t.markModified();
+        try (var ng = Autograd.noGrad(); var scope = MemoryScope.open()) {
+            t.copyFrom(Tensor.wrap(d, t.dims()));
+        }
+        return t;
     }
 }

@@ -59,6 +59,25 @@ class InitTest {
     }
 
     @Test
+    void initialisesParametersOnADeviceAsOnTheCpu() {
+        // as torch.nn.init on a model already moved with .to(device): the tensor stays where it is
+        var dev = jgrad.core.EmulatedBackend.DEVICE;
+        Linear cpu = new Linear(5, 3, true, new Rng(1)), moved = new Linear(5, 3, true, new Rng(1));
+        moved.to(dev);
+        Tensor before = moved.weight;
+        Init.kaimingNormal(cpu.weight, 0, Init.FanMode.FAN_OUT, new Rng(9));
+        Init.kaimingNormal(moved.weight, 0, Init.FanMode.FAN_OUT, new Rng(9));
+        Init.uniform(cpu.bias, -2, 2, new Rng(4));
+        Init.uniform(moved.bias, -2, 2, new Rng(4));
+        assertSame(before, moved.weight);
+        assertEquals(dev, moved.weight.device());
+        assertArrayEquals(cpu.weight.toArray(), moved.weight.toArray());
+        assertArrayEquals(cpu.bias.toArray(), moved.bias.toArray());
+        assertArrayEquals(new float[]{0.5f, 0.5f, 0.5f}, Init.constant(moved.bias, 0.5f).toArray());
+        assertEquals(dev, moved.bias.device());
+    }
+
+    @Test
     void moduleListRegistersButDoesNotCall() {
         ModuleList l = new ModuleList(new Linear(2, 2), new Sigmoid());
         l.add(new Linear(2, 1));
