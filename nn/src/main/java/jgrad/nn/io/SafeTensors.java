@@ -7,11 +7,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -126,14 +127,66 @@ public final class SafeTensors {
         return readContents(file).tensors();
     }
 
+    /**
+     * Reads a file of any size (each tensor up to 2^31 − 1 elements): the header is read and
+     * checked in full first, then each tensor's bytes are read in chunks.
+     */
     public static Contents readContents(Path file) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (OutOfMemoryError e) {
-            throw new IOException("safetensors file " + file + " is too large to read", e);
+        String source = file.toString();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) {
+                throw corrupt(source, "file is " + size + " bytes, shorter than the 8-byte header length (truncated?)");
+            }
+            long n = readFully(ch, 0, 8, source).getLong();
+            checkHeaderLength(n, size, source);
+            ByteBuffer headerBytes = readFully(ch, 8, (int) n, source);
+            Layout layout = layout(headerBytes, size - 8 - n, source);
+            long dataStart = 8 + n;
+            ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (Entry e : layout.entries()) {
+                float[] v = allocate(e, source);
+                int done = 0;
+                while (done < v.length) {
+                    int count = Math.min(v.length - done, CHUNK / e.elementBytes());
+                    long pos = dataStart + e.begin() + (long) done * e.elementBytes();
+                    chunk.clear().limit(count * e.elementBytes());
+                    while (chunk.hasRemaining()) {
+                        if (ch.read(chunk, pos + chunk.position()) < 0) {
+                            throw new IOException("safetensors " + source + ": file ended while reading tensor '" + e.name()
+                                    + "' (it changed while being read?)");
+                        }
+                    }
+                    decode(e.dtype(), chunk.flip(), v, done, count);
+                    done += count;
+                }
+                out.put(e.name(), Tensor.wrap(v, e.shape()));
+            }
+            return new Contents(out, layout.metadata());
         }
-        return parse(bytes, file.toString());
+    }
+
+    /** Bytes per conversion step when reading a file; a multiple of every element size. */
+    private static final int CHUNK = 1 << 20;
+
+    private static ByteBuffer readFully(FileChannel ch, long pos, int bytes, String source) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) {
+            if (ch.read(b, pos + b.position()) < 0) {
+                throw new IOException("safetensors " + source + ": file ended while reading its header (it changed while being read?)");
+            }
+        }
+        return b.flip();
+    }
+
+    private static float[] allocate(Entry e, String source) throws IOException {
+        try {
+            return new float[(int) e.numel()];
+        } catch (OutOfMemoryError oom) {
+            throw new IOException("safetensors " + source + ": tensor '" + e.name() + "' of shape " + Arrays.toString(e.shape())
+                    + " does not fit in memory as float32", oom);
+        }
     }
 
     /** Parses a whole file held in memory; {@code source} names it in errors. */
@@ -142,17 +195,41 @@ public final class SafeTensors {
             throw corrupt(source, "file is " + bytes.length + " bytes, shorter than the 8-byte header length (truncated?)");
         }
         long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        if (n < 2 || n > MAX_HEADER || n > bytes.length - 8L) {
-            throw corrupt(source, "header length " + n + " does not fit a file of " + bytes.length + " bytes");
-        }
+        checkHeaderLength(n, bytes.length, source);
         int dataStart = 8 + (int) n;
+        Layout layout = layout(ByteBuffer.wrap(bytes, 8, (int) n), bytes.length - (long) dataStart, source);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Entry e : layout.entries()) {
+            float[] v = new float[(int) e.numel()];
+            ByteBuffer data = ByteBuffer.wrap(bytes, dataStart + (int) e.begin(), v.length * e.elementBytes()).slice()
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            decode(e.dtype(), data, v, 0, v.length);
+            out.put(e.name(), Tensor.wrap(v, e.shape()));
+        }
+        return new Contents(out, layout.metadata());
+    }
+
+    private static void checkHeaderLength(long n, long fileSize, String source) {
+        if (n < 2 || n > MAX_HEADER || n > fileSize - 8) {
+            throw corrupt(source, "header length " + n + " does not fit a file of " + fileSize + " bytes");
+        }
+    }
+
+    /** One tensor of the header; begin is relative to the first data byte. */
+    private record Entry(String name, String dtype, int elementBytes, int[] shape, long numel, long begin) {}
+
+    /** A checked header: tensors in file order, metadata. */
+    private record Layout(List<Entry> entries, Map<String, String> metadata) {}
+
+    /** Decodes and checks the header against a data section of dataSize bytes. */
+    private static Layout layout(ByteBuffer headerBytes, long dataSize, String source) {
         String text;
         try {
             // strict: replacing bad bytes with U+FFFD would read tensors under names nobody wrote
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 8, (int) n))
+                    .decode(headerBytes)
                     .toString();
         } catch (CharacterCodingException e) {
             throw corrupt(source, "header is not valid UTF-8 (" + e.getMessage() + ")");
@@ -163,11 +240,9 @@ public final class SafeTensors {
         } catch (IllegalArgumentException e) {
             throw corrupt(source, "header is not a valid JSON object (" + e.getMessage() + ")");
         }
-        long dataSize = bytes.length - (long) dataStart;
         Map<String, String> meta = new LinkedHashMap<>();
         List<long[]> ranges = new ArrayList<>();
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        ByteBuffer data = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        List<Entry> entries = new ArrayList<>();
         for (var e : header.entrySet()) {
             String name = e.getKey();
             if (name.equals("__metadata__")) {
@@ -208,18 +283,7 @@ public final class SafeTensors {
                         + " bytes but data_offsets " + Arrays.toString(off) + " span " + (off[1] - off[0]));
             }
             ranges.add(new long[]{off[0], off[1]});
-            float[] v = new float[(int) numel];
-            data.position(dataStart + (int) off[0]);
-            switch (dtype) {
-                case "F32" -> data.asFloatBuffer().get(v);
-                case "F16" -> { var b = data.asShortBuffer(); for (int i = 0; i < v.length; i++) v[i] = Float.float16ToFloat(b.get(i)); }
-                // bfloat16 is the top half of a float32, NaN payloads and -0 included
-                case "BF16" -> { var b = data.asShortBuffer(); for (int i = 0; i < v.length; i++) v[i] = Float.intBitsToFloat(b.get(i) << 16); }
-                case "F64" -> { var b = data.asDoubleBuffer(); for (int i = 0; i < v.length; i++) v[i] = (float) b.get(i); }
-                case "I64" -> { var b = data.asLongBuffer(); for (int i = 0; i < v.length; i++) v[i] = (float) b.get(i); }
-                default -> { var b = data.asIntBuffer(); for (int i = 0; i < v.length; i++) v[i] = (float) b.get(i); }
-            }
-            out.put(name, Tensor.wrap(v, shape));
+            entries.add(new Entry(name, dtype, elementBytes, shape, numel, off[0]));
         }
         ranges.sort((a, b) -> Long.compare(a[0], b[0]));
         long end = 0;
@@ -232,7 +296,20 @@ public final class SafeTensors {
         if (end != dataSize) {
             throw corrupt(source, "the tensors cover " + end + " bytes but the data section has " + dataSize + " (size mismatch)");
         }
-        return new Contents(out, meta);
+        return new Layout(entries, meta);
+    }
+
+    /** Converts count little-endian elements of dtype from data (at its position) into v[from, from + count). */
+    private static void decode(String dtype, ByteBuffer data, float[] v, int from, int count) {
+        switch (dtype) {
+            case "F32" -> data.asFloatBuffer().get(v, from, count);
+            case "F16" -> { var b = data.asShortBuffer(); for (int i = 0; i < count; i++) v[from + i] = Float.float16ToFloat(b.get(i)); }
+            // bfloat16 is the top half of a float32, NaN payloads and -0 included
+            case "BF16" -> { var b = data.asShortBuffer(); for (int i = 0; i < count; i++) v[from + i] = Float.intBitsToFloat(b.get(i) << 16); }
+            case "F64" -> { var b = data.asDoubleBuffer(); for (int i = 0; i < count; i++) v[from + i] = (float) b.get(i); }
+            case "I64" -> { var b = data.asLongBuffer(); for (int i = 0; i < count; i++) v[from + i] = (float) b.get(i); }
+            default -> { var b = data.asIntBuffer(); for (int i = 0; i < count; i++) v[from + i] = (float) b.get(i); }
+        }
     }
 
     private static int[] ints(Object o, String source, String name, String field) {

@@ -57,6 +57,36 @@ class SafeTensorsEdgeTest {
     }
 
     @Test
+    void readsAFileLargerThan2GiB() throws IOException {
+        // a float64 tensor of 2^28 + 8 elements fills 2 GiB + 64 bytes (1 GiB once read as float32),
+        // so the F32 tensor after it starts beyond any int offset; the file is sparse, mostly zeros
+        long big = (1L << 28) + 8;
+        String header = "{" + entry("big", "F64", "[" + big + "]", 0, 8 * big) + ","
+                + entry("tail", "F32", "[3]", 8 * big, 8 * big + 12) + "}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        long dataStart = 8 + h.length;
+        Path f = dir.resolve("big.safetensors");
+        try (var raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            ByteBuffer head = ByteBuffer.allocate((int) dataStart + 8).order(ByteOrder.LITTLE_ENDIAN);
+            head.putLong(h.length).put(h).putDouble(-2.5); // big[0]
+            raf.write(head.array());
+            raf.setLength(dataStart + 8 * big + 12);
+            raf.seek(dataStart + 8 * (big - 1));
+            ByteBuffer tail = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
+            tail.putDouble(1e300).putFloat(1).putFloat(2).putFloat(3); // big[last] overflows to +inf as float32
+            raf.write(tail.array());
+        }
+        assertTrue(Files.size(f) > Integer.MAX_VALUE);
+        Map<String, Tensor> t = SafeTensors.read(f);
+        assertArrayEquals(new float[]{1, 2, 3}, t.get("tail").toArray());
+        Tensor b = t.get("big");
+        assertArrayEquals(new int[]{(int) big}, b.dims());
+        assertEquals(-2.5f, b.get(0));
+        assertEquals(0f, b.get(1 << 27));
+        assertEquals(Float.POSITIVE_INFINITY, b.get((int) big - 1));
+    }
+
+    @Test
     void readsAFileWrittenByPythonSafetensors() {
         var c = SafeTensors.parse(HexFormat.of().parseHex(PYTHON_FILE), "py");
         assertEquals(List.of("n", "d", "w", "z"), List.copyOf(c.tensors().keySet()));
