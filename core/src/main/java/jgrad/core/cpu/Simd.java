@@ -7,7 +7,9 @@ import jgrad.core.UnaryOp;
  * The one seam between jgrad and the incubating Vector API. Every method has a plain scalar loop
  * here; when the {@code jdk.incubator.vector} module is present (and the system property
  * {@code jgrad.simd} is not {@code false}) the call goes to {@link VectorSimd} instead. Nothing
- * else in jgrad may import {@code jdk.incubator.vector} except the kernels this class names.
+ * else in jgrad's library modules may import {@code jdk.incubator.vector} except the other
+ * Vector API kernels ({@code VectorGemm}, {@code VectorDropout}, and losses' {@code VectorKernels}
+ * and {@code VectorFilters}), which run only when {@link #VECTOR} is true.
  *
  * <p>Offsets and lengths are in floats; callers check bounds before calling.
  */
