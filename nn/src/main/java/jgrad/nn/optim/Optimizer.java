@@ -18,9 +18,10 @@ import java.util.Objects;
  * groups (each with its own options, see {@link ParamGroup}) and per-parameter state (step count
  * and named buffers such as momentum or Adam's moments).
  *
- * <p>{@link #step()} runs under {@link Autograd#noGrad()} and writes each parameter's float array in
- * place; parameters without a gradient are skipped. Subclasses implement {@link #update}, one
- * parameter at a time, over plain arrays.
+ * <p>{@link #step()} runs under {@link Autograd#noGrad()} and writes each parameter in place (a
+ * CPU parameter's float array; a parameter on a device there, with the backend's fused update
+ * kernel); parameters without a gradient are skipped. Subclasses implement, one parameter at a
+ * time, {@link #update} over plain arrays and {@link #updateOnDevice} on a device.
  *
  * <p>{@link #stateDict()} gives everything needed to resume: group options and step counts as JSON
  * values, buffers as tensors named {@code "state.<index>.<buffer>"}, where index counts
