@@ -226,6 +226,42 @@ class OptimizerTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void loadStateDictChecksTheSavedGroupOptionsAsTheConstructorDoes() {
+        Tensor p = param(1f, 2f);
+        Adam adam = new Adam(List.of(p), 0.1);
+        p.setGrad(Tensor.ones(2));
+        adam.step();
+        OptimizerState saved = jsonRoundTrip(adam.stateDict());
+        List<Object[]> cases = List.of(
+                new Object[]{"beta1", 1.0, "beta1 must be in [0, 1)"},
+                new Object[]{"lr", -0.5, "invalid learning rate -0.5"},
+                new Object[]{"eps", "tiny", "option eps is tiny, not a number"});
+        for (Object[] c : cases) {
+            Map<String, Object> group = new java.util.LinkedHashMap<>((Map<String, Object>) ((List<?>) saved.meta().get("param_groups")).get(0));
+            group.put((String) c[0], c[1]);
+            Map<String, Object> meta = new java.util.LinkedHashMap<>(saved.meta());
+            meta.put("param_groups", List.of(group));
+            var e = assertThrows(IllegalArgumentException.class, () -> adam.loadStateDict(new OptimizerState(meta, saved.tensors())),
+                    c[0] + " = " + c[1]);
+            assertTrue(e.getMessage().contains("group 0: " + c[2]), e.getMessage());
+        }
+        assertEquals(0.1, adam.lr(), "nothing was loaded");
+        assertEquals(0.9, adam.paramGroups().get(0).get("beta1"));
+        // PyTorch saves its flags as booleans: they load as 1 and 0
+        SGD sgd = new SGD(List.of(param(1f, 2f)), 0.1, 0.9);
+        Map<String, Object> group = new java.util.LinkedHashMap<>((Map<String, Object>) ((List<?>) sgd.stateDict().meta().get("param_groups")).get(0));
+        group.put("nesterov", true);
+        Map<String, Object> meta = new java.util.LinkedHashMap<>(sgd.stateDict().meta());
+        meta.put("param_groups", List.of(group));
+        sgd.loadStateDict(new OptimizerState(meta, Map.of()));
+        assertEquals(1.0, sgd.paramGroups().get(0).get("nesterov"));
+        group.put("momentum", 0.0);
+        var e = assertThrows(IllegalArgumentException.class, () -> sgd.loadStateDict(new OptimizerState(meta, Map.of())));
+        assertTrue(e.getMessage().contains("nesterov momentum requires a momentum > 0"), e.getMessage());
+    }
+
+    @Test
     void loadStateDictRejectsANegativeOrFractionalStepCount() {
         Tensor p = param(1f, 2f);
         Adam adam = new Adam(List.of(p), 0.1);

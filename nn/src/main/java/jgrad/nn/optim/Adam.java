@@ -5,6 +5,7 @@ import jgrad.core.spi.Backend;
 import jgrad.core.Tensor;
 import jgrad.core.cpu.Parallel;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -43,14 +44,19 @@ public class Adam extends Optimizer {
         super(groups, Map.of("lr", lr, "beta1", beta1, "beta2", beta2, "eps", eps, "weight_decay", weightDecay,
                 "amsgrad", amsgrad ? 1.0 : 0.0));
         this.decoupled = decoupled;
-        for (ParamGroup g : paramGroups()) {
-            if (!(g.lr() >= 0)) throw new IllegalArgumentException(name() + ": invalid learning rate " + g.lr());
-            if (!(g.get("eps") >= 0)) throw new IllegalArgumentException(name() + ": invalid eps " + g.get("eps"));
-            for (String b : new String[]{"beta1", "beta2"}) {
-                if (!(g.get(b) >= 0 && g.get(b) < 1)) throw new IllegalArgumentException(name() + ": " + b + " must be in [0, 1), got " + g.get(b));
-            }
-            if (!(g.get("weight_decay") >= 0)) throw new IllegalArgumentException(name() + ": invalid weight_decay " + g.get("weight_decay"));
+        requireValidOptions();
+    }
+
+    @Override
+    protected List<String> optionProblems(Map<String, Double> o) {
+        List<String> problems = new ArrayList<>();
+        if (!(o.get("lr") >= 0)) problems.add("invalid learning rate " + o.get("lr"));
+        if (!(o.get("eps") >= 0)) problems.add("invalid eps " + o.get("eps"));
+        for (String b : new String[]{"beta1", "beta2"}) {
+            if (!(o.get(b) >= 0 && o.get(b) < 1)) problems.add(b + " must be in [0, 1), got " + o.get(b));
         }
+        if (!(o.get("weight_decay") >= 0)) problems.add("invalid weight_decay " + o.get("weight_decay"));
+        return problems;
     }
 
     @Override

@@ -100,6 +100,23 @@ public abstract class Optimizer {
         }
     }
 
+    /**
+     * What is wrong with one group's options (all options set, defaults included), as short
+     * phrases without the optimizer's name; empty when they are valid. Checked by the
+     * constructors and, before anything is loaded, by {@link #loadStateDict}.
+     */
+    protected List<String> optionProblems(Map<String, Double> options) {
+        return List.of();
+    }
+
+    /** Throws naming the first invalid option of any group; for subclass constructors. */
+    protected final void requireValidOptions() {
+        for (ParamGroup g : groups) {
+            List<String> problems = optionProblems(g.options());
+            if (!problems.isEmpty()) throw new IllegalArgumentException(name() + ": " + problems.get(0));
+        }
+    }
+
     /** One group of all parameters. */
     protected static List<ParamGroup> single(List<Tensor> params) {
         return List.of(new ParamGroup(params));
@@ -226,7 +243,9 @@ public abstract class Optimizer {
 
     /**
      * Restores a state saved by {@link #stateDict()} of an optimizer of the same type over
-     * parameters of the same shapes. Everything is checked before anything changes.
+     * parameters of the same shapes. Everything is checked before anything changes, the saved
+     * group options as the constructor checks its own (booleans, as PyTorch saves its flags, load
+     * as 1 and 0).
      */
     public void loadStateDict(OptimizerState st) {
         Objects.requireNonNull(st, "state");
@@ -247,6 +266,18 @@ public abstract class Optimizer {
                     problems.add("group " + i + " is malformed");
                 } else if (ids.size() != groups.get(i).params().size()) {
                     problems.add("group " + i + " has " + ids.size() + " parameters saved, " + groups.get(i).params().size() + " here");
+                } else {
+                    Map<String, Double> options = new LinkedHashMap<>(groups.get(i).options());
+                    for (var e : gm.entrySet()) {
+                        if ("params".equals(e.getKey())) continue;
+                        Double v = optionValue(e.getValue());
+                        if (v != null) {
+                            options.put(String.valueOf(e.getKey()), v);
+                        } else if (defaults.containsKey(String.valueOf(e.getKey()))) {
+                            problems.add("group " + i + ": option " + e.getKey() + " is " + e.getValue() + ", not a number");
+                        }
+                    }
+                    for (String p : optionProblems(options)) problems.add("group " + i + ": " + p);
                 }
             }
         }
@@ -276,7 +307,8 @@ public abstract class Optimizer {
         for (int i = 0; i < gs.size(); i++) {
             Map<?, ?> gm = (Map<?, ?>) gs.get(i);
             for (var e : gm.entrySet()) {
-                if (!"params".equals(e.getKey()) && e.getValue() instanceof Number n) groups.get(i).set((String) e.getKey(), n.doubleValue());
+                Double v = "params".equals(e.getKey()) ? null : optionValue(e.getValue());
+                if (v != null) groups.get(i).set(String.valueOf(e.getKey()), v);
             }
         }
         for (ParamState old : state.values()) for (Tensor t : old.deviceBuffers.values()) t.release();
@@ -290,6 +322,13 @@ public abstract class Optimizer {
             Tensor p = flat.get(parseIndex(parts[1]));
             state.computeIfAbsent(p, t -> new ParamState()).buffers.put(parts[2], e.getValue().toArray());
         }
+    }
+
+    /** A saved option as a number: numbers as they are, booleans (as PyTorch saves its flags) as 1 or 0; otherwise null. */
+    private static Double optionValue(Object v) {
+        if (v instanceof Number n) return n.doubleValue();
+        if (v instanceof Boolean b) return b ? 1.0 : 0.0;
+        return null;
     }
 
     private static int parseIndex(String s) {

@@ -5,6 +5,7 @@ import jgrad.core.spi.Backend;
 import jgrad.core.Tensor;
 import jgrad.core.cpu.Parallel;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -44,17 +45,21 @@ public final class SGD extends Optimizer {
     private SGD(List<ParamGroup> groups, double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean groupsTag) {
         super(groups, Map.of("lr", lr, "momentum", momentum, "dampening", dampening,
                 "weight_decay", weightDecay, "nesterov", nesterov ? 1.0 : 0.0));
-        for (ParamGroup g : paramGroups()) check(g);
+        requireValidOptions();
     }
 
-    private static void check(ParamGroup g) {
-        if (!(g.lr() >= 0)) throw new IllegalArgumentException("SGD: invalid learning rate " + g.lr());
-        if (!(g.get("momentum") >= 0)) throw new IllegalArgumentException("SGD: invalid momentum " + g.get("momentum"));
-        if (!(g.get("weight_decay") >= 0)) throw new IllegalArgumentException("SGD: invalid weight_decay " + g.get("weight_decay"));
-        if (g.get("nesterov") != 0 && (g.get("momentum") <= 0 || g.get("dampening") != 0)) {
-            throw new IllegalArgumentException("SGD: nesterov momentum requires a momentum > 0 and zero dampening (momentum "
-                    + g.get("momentum") + ", dampening " + g.get("dampening") + ")");
+    @Override
+    protected List<String> optionProblems(Map<String, Double> o) {
+        List<String> problems = new ArrayList<>();
+        double lr = o.get("lr"), mu = o.get("momentum"), wd = o.get("weight_decay");
+        if (!(lr >= 0)) problems.add("invalid learning rate " + lr);
+        if (!(mu >= 0)) problems.add("invalid momentum " + mu);
+        if (!(wd >= 0)) problems.add("invalid weight_decay " + wd);
+        if (o.get("nesterov") != 0 && (mu <= 0 || o.get("dampening") != 0)) {
+            problems.add("nesterov momentum requires a momentum > 0 and zero dampening (momentum " + mu + ", dampening "
+                    + o.get("dampening") + ")");
         }
+        return problems;
     }
 
     @Override
