@@ -252,9 +252,45 @@ class SchedulerTest {
         assertTrue(e.getMessage().contains("20 steps") && e.getMessage().contains("10 in total"), e.getMessage());
         assertEquals(0, shorter.lastEpoch());
         // up to the total is fine (the last step PyTorch allows)
+        OneCycleLR full = new OneCycleLR(new SGD(params(), 0.1, 0.9), 0.1, 20);
+        for (int i = 0; i < 20; i++) full.step();
         OneCycleLR same = new OneCycleLR(new SGD(params(), 0.1, 0.9), 0.1, 20);
-        same.loadState(Json.parseObject(Json.write(longer.state())));
+        same.loadState(Json.parseObject(Json.write(full.state())));
         assertEquals(20, same.lastEpoch());
+    }
+
+    @Test
+    void loadStateRefusesAStateSavedWithOtherSettingsNamingThem() {
+        StepLR step = new StepLR(new SGD(params(), 1.0), 2, 0.5);
+        step.step();
+        Map<String, Object> saved = Json.parseObject(Json.write(step.state()));
+        assertEquals(2L, ((Number) saved.get("step_size")).longValue());
+        StepLR otherGamma = new StepLR(new SGD(params(), 1.0), 2, 0.1);
+        var e = assertThrows(IllegalArgumentException.class, () -> otherGamma.loadState(saved));
+        assertTrue(e.getMessage().contains("gamma 0.5 saved, 0.1 here") && !e.getMessage().contains("step_size"), e.getMessage());
+        assertEquals(0, otherGamma.lastEpoch(), "nothing was loaded");
+        new StepLR(new SGD(params(), 1.0), 2, 0.5).loadState(saved);
+
+        ReduceLROnPlateau plateau = new ReduceLROnPlateau(new SGD(params(), 0.1), Mode.MIN, 0.1, 2, 0);
+        plateau.step(1.0);
+        Map<String, Object> ps = Json.parseObject(Json.write(plateau.state()));
+        ReduceLROnPlateau patient = new ReduceLROnPlateau(new SGD(params(), 0.1), Mode.MAX, 0.1, 3, 0);
+        e = assertThrows(IllegalArgumentException.class, () -> patient.loadState(ps));
+        assertTrue(e.getMessage().contains("mode min saved, max here") && e.getMessage().contains("patience 2 saved, 3 here"), e.getMessage());
+        assertEquals(Double.NEGATIVE_INFINITY, patient.best(), "nothing was loaded");
+
+        OneCycleLR cycle = new OneCycleLR(new SGD(params(), 0.1, 0.9), 0.1, 20);
+        cycle.step();
+        OneCycleLR higher = new OneCycleLR(new SGD(params(), 0.1, 0.9), 0.2, 20);
+        e = assertThrows(IllegalArgumentException.class, () -> higher.loadState(Json.parseObject(Json.write(cycle.state()))));
+        assertTrue(e.getMessage().contains("max_lrs [0.1] saved, [0.2] here"), e.getMessage());
+
+        // a state written before settings were saved still loads
+        Map<String, Object> old = new java.util.LinkedHashMap<>(saved);
+        old.remove("step_size");
+        old.remove("gamma");
+        otherGamma.loadState(old);
+        assertEquals(1, otherGamma.lastEpoch());
     }
 
     @Test

@@ -18,8 +18,10 @@ import java.util.Objects;
  * optimizer step, and {@link #needsMetric()} ones (ReduceLROnPlateau) with {@link #step(double)}
  * and the monitored value.
  *
- * <p>{@link #state()} holds the step count and the scheduler's own counters as JSON values, for
- * resume together with the optimizer's state (which carries the current rates).
+ * <p>{@link #state()} holds the step count, the scheduler's own counters and its settings (as
+ * PyTorch's {@code state_dict} does) as JSON values, for resume together with the optimizer's state
+ * (which carries the current rates). {@link #loadState} refuses a state saved with other settings
+ * than this scheduler's, naming each that differs, rather than continue a different schedule.
  */
 public abstract class LRScheduler {
     protected final Optimizer optimizer;
@@ -103,7 +105,16 @@ public abstract class LRScheduler {
         List<Object> b = new ArrayList<>();
         for (double v : baseLrs) b.add(v);
         s.put("base_lrs", b);
+        s.putAll(settings());
         return s;
+    }
+
+    /**
+     * The settings fixed at construction, by PyTorch's names, as JSON values (numbers, strings,
+     * lists of numbers); saved by {@link #state()} and compared by {@link #loadState}.
+     */
+    protected Map<String, Object> settings() {
+        return Map.of();
     }
 
     /**
@@ -113,6 +124,7 @@ public abstract class LRScheduler {
      */
     public void loadState(Map<String, Object> s) {
         checkType(s);
+        checkSettings(s);
         if (!(s.get("base_lrs") instanceof List<?> b) || b.size() != baseLrs.length) {
             throw new IllegalArgumentException(name() + ".loadState: base_lrs missing or for a different number of groups");
         }
@@ -134,6 +146,41 @@ public abstract class LRScheduler {
         if (!name().equals(s.get("type"))) {
             throw new IllegalArgumentException(name() + ".loadState: the state is for " + s.get("type"));
         }
+    }
+
+    /**
+     * Fails, naming every setting that differs, when s was saved with other settings than this
+     * scheduler's. Settings missing from s (a state written before they were saved) are not checked.
+     */
+    private void checkSettings(Map<String, Object> s) {
+        List<String> differ = new ArrayList<>();
+        for (var e : settings().entrySet()) {
+            if (s.containsKey(e.getKey()) && !sameSetting(e.getValue(), s.get(e.getKey()))) {
+                differ.add(e.getKey() + " " + s.get(e.getKey()) + " saved, " + e.getValue() + " here");
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException(name() + ".loadState: the state was saved with other settings ("
+                    + String.join("; ", differ) + "); make the scheduler with the saved settings to resume it");
+        }
+    }
+
+    /** Numbers compare by value (a JSON round trip may turn 2 into 2.0), lists element by element. */
+    private static boolean sameSetting(Object mine, Object saved) {
+        if (mine instanceof Number a) return saved instanceof Number b && Double.compare(a.doubleValue(), b.doubleValue()) == 0;
+        if (mine instanceof List<?> a) {
+            if (!(saved instanceof List<?> b) || a.size() != b.size()) return false;
+            for (int i = 0; i < a.size(); i++) if (!sameSetting(a.get(i), b.get(i))) return false;
+            return true;
+        }
+        return Objects.equals(mine, saved);
+    }
+
+    /** The values of a as a JSON list. */
+    protected static List<Object> list(double[] a) {
+        List<Object> out = new ArrayList<>();
+        for (double v : a) out.add(v);
+        return out;
     }
 
     /** A whole number in [0, 2^31 − 1] under key, or an error naming the key and the value. */

@@ -85,6 +85,21 @@ public final class OneCycleLR extends LRScheduler {
     }
 
     @Override
+    protected java.util.Map<String, Object> settings() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("total_steps", (long) totalSteps);
+        m.put("max_lrs", list(maxLrs));
+        m.put("initial_lrs", list(initialLrs));
+        m.put("min_lrs", list(minLrs));
+        m.put("phase1_end", phase1End);
+        m.put("anneal_strategy", anneal.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("cycle_momentum", cycleMomentum ? 1L : 0L);
+        m.put("base_momentum", baseMomentum);
+        m.put("max_momentum", maxMomentum);
+        return m;
+    }
+
+    @Override
     public boolean perBatch() {
         return true;
     }

@@ -138,6 +138,20 @@ public final class ReduceLROnPlateau extends LRScheduler {
     }
 
     @Override
+    protected Map<String, Object> settings() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("factor", factor);
+        m.put("patience", (long) patience);
+        m.put("threshold", threshold);
+        m.put("threshold_mode", thresholdMode.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("cooldown", (long) cooldown);
+        m.put("min_lrs", list(minLrs));
+        m.put("eps", eps);
+        return m;
+    }
+
+    @Override
     public Map<String, Object> state() {
         Map<String, Object> s = super.state();
         // ±∞ is not valid JSON; store it as a string

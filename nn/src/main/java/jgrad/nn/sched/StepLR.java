@@ -24,6 +24,11 @@ public final class StepLR extends LRScheduler {
     }
 
     @Override
+    protected java.util.Map<String, Object> settings() {
+        return java.util.Map.of("step_size", (long) stepSize, "gamma", gamma);
+    }
+
+    @Override
     protected double lrAt(int group, int t) {
         return baseLrs[group] * Math.pow(gamma, t / stepSize);
     }
