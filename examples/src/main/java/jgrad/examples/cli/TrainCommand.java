@@ -45,7 +45,8 @@ public final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue from a run folder (its last/ checkpoint) or a checkpoint folder. "
-            + "Its saved config.properties is used unless --config is given; options still override it.")
+            + "Its saved config.properties is used unless --config is given; options still override it, but not the "
+            + "length or peak rate of a onecycle schedule (--epochs, --batch, --train, --max-lr), which would make it another schedule.")
     Path resume;
 
     @Option(names = "--cache", paramLabel = "DIR", defaultValue = "runs/cache", description = "Where synthetic sets are cached. Default: ${DEFAULT-VALUE}.")
@@ -58,14 +59,32 @@ public final class TrainCommand implements Callable<Integer> {
             + "checkpoints (last/, best/) and grids first. Without it such a folder is refused (continue it with --resume).")
     boolean overwrite;
 
+    /**
+     * A onecycle schedule's rates depend on its length (epochs × batches per epoch), so a resumed
+     * run must keep the values that set it; the scheduler would refuse the checkpoint's state
+     * anyway, but only after the data is ready.
+     */
+    static void checkSameSchedule(Config saved, Config now) {
+        if (!"onecycle".equals(saved.string("scheduler")) || !"onecycle".equals(now.string("scheduler"))) return;
+        java.util.List<String> changed = new java.util.ArrayList<>();
+        for (String k : java.util.List.of("epochs", "batch", "train", "max-lr")) {
+            if (!saved.string(k).equals(now.string(k))) changed.add("--" + k + " " + now.string(k) + " (the run has " + saved.string(k) + ")");
+        }
+        if (!changed.isEmpty()) {
+            throw new IllegalArgumentException("train --resume: the run's onecycle schedule depends on its length and peak rate, so "
+                    + String.join(", ", changed) + " would make it another schedule; resume with the run's values, or start a new run");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Path resumeFrom = null, runDir = out;
-        Config c = Config.defaults();
+        Config c = Config.defaults(), savedConfig = null;
         if (resume != null) {
             resumeFrom = checkpointFolder(resume);
             Path saved = resumeFrom.toAbsolutePath().getParent().resolve("config.properties");
-            if (options.config == null && Files.isRegularFile(saved)) c = c.with(Config.readProperties(saved), "saved configuration " + saved);
+            if (Files.isRegularFile(saved)) savedConfig = c.with(Config.readProperties(saved), "saved configuration " + saved);
+            if (options.config == null && savedConfig != null) c = savedConfig;
             if (runDir == null) runDir = resumeFrom.toAbsolutePath().getParent();
         }
         if (options.config != null) c = c.with(Config.readProperties(options.config), "config file " + options.config);
@@ -77,6 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path resumedRun = resumeFrom == null ? null : resumeFrom.toAbsolutePath().normalize().getParent();
         if (!runDir.toAbsolutePath().normalize().equals(resumedRun)) clearEarlierRun(runDir);
         if (resumeFrom != null) checkFits(resumeFrom, Experiment.buildModel(c));
+        if (savedConfig != null) checkSameSchedule(savedConfig, c);
         // an unusable --out (a file, say) is reported now, not after the data is generated or decoded
         Files.createDirectories(runDir);
         PrintStream log = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -32,7 +33,7 @@ class ExperimentCommandsTest {
         trainRun = tmp.resolve("train");
         for (String f : List.of("model.json", "config.properties", "report.md")) placeholder(trainRun.resolve(f));
         CliRun r = CliRun.of("train", "--data", data.toString(), "--out", trainRun.toString(), "--size", "16", "--width", "1",
-                "--train", "8", "--val", "4", "--batch", "4", "--epochs", "1", "--no-progress");
+                "--train", "8", "--val", "4", "--batch", "4", "--epochs", "1", "--scheduler", "step", "--no-progress");
         assertEquals(0, r.code(), r.out() + r.err());
     }
 
@@ -92,6 +93,21 @@ class ExperimentCommandsTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("Resumed from") && r.out().contains("Epoch 2/2"), r.out());
         assertEquals(3, Files.readAllLines(copy.resolve("history.csv")).size()); // header + 2 epochs
+    }
+
+    @Test
+    void resumingAOneCycleRunWithAnotherLengthIsRefusedBeforeAnythingChanges() throws Exception {
+        Path run = tmp.resolve("onecycle");
+        CliRun first = CliRun.of("train", "--data", data.toString(), "--out", run.toString(), "--size", "16", "--width", "1",
+                "--train", "8", "--val", "4", "--batch", "4", "--epochs", "1", "--scheduler", "onecycle", "--no-progress");
+        assertEquals(0, first.code(), first.out() + first.err());
+        byte[] weights = Files.readAllBytes(run.resolve("last/model.safetensors"));
+        String history = Files.readString(run.resolve("history.csv"));
+        CliRun longer = CliRun.of("train", "--resume", run.toString(), "--epochs", "2", "--no-progress");
+        assertEquals(1, longer.code(), longer.out() + longer.err());
+        assertTrue(longer.err().contains("--epochs 2 (the run has 1) would make it another schedule"), longer.err());
+        assertArrayEquals(weights, Files.readAllBytes(run.resolve("last/model.safetensors")));
+        assertEquals(history, Files.readString(run.resolve("history.csv")));
     }
 
     @Test

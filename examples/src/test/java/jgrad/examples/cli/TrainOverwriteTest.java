@@ -19,7 +19,7 @@ class TrainOverwriteTest {
 
     private CliRun train(Path data, Path out, String... extra) {
         String[] base = {"train", "--data", data.toString(), "--out", out.toString(), "--size", "16", "--width", "1", "--train", "8",
-                "--val", "4", "--batch", "4", "--epochs", "1", "--no-progress"};
+                "--val", "4", "--batch", "4", "--epochs", "1", "--scheduler", "step", "--no-progress"};
         String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
         return CliRun.of(all);
