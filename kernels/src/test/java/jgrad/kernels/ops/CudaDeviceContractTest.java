@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import jgrad.core.Device;
 import jgrad.core.DeviceContract;
 import jgrad.kernels.cuda.Cuda;
+import jgrad.kernels.ffm.Cublas;
+import jgrad.kernels.ffm.Cudnn;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 
@@ -18,6 +20,9 @@ class CudaDeviceContractTest extends DeviceContract {
     @BeforeEach
     void needsGpu() {
         assumeTrue(Cuda.available(), Cuda.unavailableReason());
+        // convolutions and matmul need the libraries too: without them, skip with their reason rather than fail
+        assumeTrue(Cudnn.available(), Cudnn::unavailableReason);
+        assumeTrue(Cublas.available(), Cublas::unavailableReason);
     }
 
     @Override

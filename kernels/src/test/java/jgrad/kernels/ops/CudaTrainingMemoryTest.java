@@ -13,6 +13,8 @@ import jgrad.core.UnreachableBuffers;
 import jgrad.core.spi.Backend;
 import jgrad.core.spi.Backends;
 import jgrad.kernels.cuda.Cuda;
+import jgrad.kernels.ffm.Cublas;
+import jgrad.kernels.ffm.Cudnn;
 import jgrad.kernels.cuda.DeviceAllocator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -28,6 +30,9 @@ class CudaTrainingMemoryTest {
     @BeforeEach
     void needsGpu() {
         assumeTrue(Cuda.available(), Cuda.unavailableReason());
+        // convolutions and matmul need the libraries too: without them, skip with their reason rather than fail
+        assumeTrue(Cudnn.available(), Cudnn::unavailableReason);
+        assumeTrue(Cublas.available(), Cublas::unavailableReason);
     }
 
     @Test
