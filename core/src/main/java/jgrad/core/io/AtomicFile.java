@@ -6,8 +6,11 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -55,9 +58,14 @@ public final class AtomicFile {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null) Files.createDirectories(dir);
-        Path tmp = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
-                ? Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp", ANYONE_MAY_READ_AND_WRITE)
-                : Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp;
+        try {
+            tmp = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp", ANYONE_MAY_READ_AND_WRITE)
+                    : Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        } catch (FileSystemException e) {
+            throw naming(target, e);
+        }
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -75,6 +83,21 @@ public final class AtomicFile {
         } finally {
             if (!done) Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * The same failure reported for the target: the temporary file's generated name is one the
+     * caller never wrote, so an error naming it (a folder without write permission) misleads.
+     */
+    private static FileSystemException naming(Path target, FileSystemException e) {
+        String t = target.toString();
+        FileSystemException r = switch (e) {
+            case AccessDeniedException x -> new AccessDeniedException(t, null, x.getReason());
+            case NoSuchFileException x -> new NoSuchFileException(t, null, x.getReason());
+            default -> new FileSystemException(t, null, e.getReason() != null ? e.getReason() : e.getMessage());
+        };
+        r.initCause(e);
+        return r;
     }
 
     /** Writes text as UTF-8, all-or-nothing. */

@@ -5,11 +5,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class AtomicFileTest {
     @TempDir
@@ -42,5 +46,27 @@ class AtomicFileTest {
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count());
         }
+    }
+
+    /**
+     * A folder in which no file can be created: a read-only one, or for a user that ignores
+     * permissions (root), Linux's /proc.
+     */
+    static Path unwritableFolder(Path dir) throws IOException {
+        Path ro = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
+        if (!Files.isWritable(ro)) return ro;
+        Path proc = Path.of("/proc");
+        assumeTrue(Files.isDirectory(proc.resolve("self")), "no read-only folder for this user, and no /proc");
+        return proc;
+    }
+
+    @Test
+    void aFolderThatCannotHoldTheFileIsReportedForTheTargetNotTheTemporaryFile() throws IOException {
+        Path target = unwritableFolder(dir).resolve("g.npy");
+        FileSystemException e = assertThrows(FileSystemException.class, () -> AtomicFile.writeString(target, "x"));
+        assertEquals(target.toString(), e.getFile(), e.toString());
+        assertTrue(!e.getMessage().contains(".tmp"), e.getMessage());
+        assertTrue(!Files.exists(target));
     }
 }
