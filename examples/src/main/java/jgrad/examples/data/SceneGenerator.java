@@ -234,9 +234,17 @@ public final class SceneGenerator {
         }
     }
 
-    /** What went wrong; Java's file-system exceptions put the path first and the cause in the reason. */
+    /**
+     * What went wrong; Java's file-system exceptions put the path first and the cause in the
+     * reason, and those for a denied permission or a missing path have no reason, only the path.
+     */
     private static String reason(IOException e) {
-        if (e instanceof java.nio.file.FileAlreadyExistsException f) return f.getFile() + " exists and is not a folder";
-        return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
+        return switch (e) {
+            case java.nio.file.FileAlreadyExistsException f -> f.getFile() + " exists and is not a folder";
+            case java.nio.file.AccessDeniedException f when f.getReason() == null -> "permission denied: " + f.getFile();
+            case java.nio.file.NoSuchFileException f when f.getReason() == null -> "no such file or folder: " + f.getFile();
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> String.valueOf(e.getMessage());
+        };
     }
 }

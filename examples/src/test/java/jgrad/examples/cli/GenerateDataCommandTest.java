@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,5 +85,23 @@ class GenerateDataCommandTest {
         CliRun missing = CliRun.of("generate-data");
         assertNotEquals(0, missing.code());
         assertTrue(missing.err().contains("--out"), missing.err());
+    }
+
+    @Test
+    void anOutThatCannotBeCreatedGetsTheReasonNotThePathAlone() throws Exception {
+        // a read-only folder, or for a user that ignores permissions (root), Linux's /proc
+        Path parent = Files.createDirectory(tmp.resolve("read-only"));
+        Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("r-xr-xr-x"));
+        if (Files.isWritable(parent)) {
+            parent = Path.of("/proc");
+            Assumptions.assumeTrue(Files.isDirectory(parent.resolve("self")), "no read-only folder for this user, and no /proc");
+        }
+        Path out = parent.resolve("set");
+        CliRun r = CliRun.of("generate-data", "--out", out.toString(), "--count", "1", "--size", "16", "--quiet");
+        assertEquals(1, r.code(), r.out() + r.err());
+        String line = r.err().strip();
+        assertTrue(line.contains("cannot create output folders under " + out + ": permission denied: " + out)
+                || line.contains("cannot create output folders under " + out + ": no such file or folder: " + out), line);
+        assertEquals(1, line.lines().count(), line);
     }
 }
