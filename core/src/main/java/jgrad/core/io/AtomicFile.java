@@ -88,12 +88,13 @@ public final class AtomicFile {
     /**
      * The same failure reported for the target: the temporary file's generated name is one the
      * caller never wrote, so an error naming it (a folder without write permission) misleads.
+     * The reason is always set, so that the message says more than the path.
      */
     private static FileSystemException naming(Path target, FileSystemException e) {
         String t = target.toString();
         FileSystemException r = switch (e) {
-            case AccessDeniedException x -> new AccessDeniedException(t, null, x.getReason());
-            case NoSuchFileException x -> new NoSuchFileException(t, null, x.getReason());
+            case AccessDeniedException x -> new AccessDeniedException(t, null, x.getReason() != null ? x.getReason() : "permission denied");
+            case NoSuchFileException x -> new NoSuchFileException(t, null, x.getReason() != null ? x.getReason() : "no such file or folder");
             default -> new FileSystemException(t, null, e.getReason() != null ? e.getReason() : e.getMessage());
         };
         r.initCause(e);

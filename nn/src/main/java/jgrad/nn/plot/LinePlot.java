@@ -14,6 +14,7 @@ import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +116,8 @@ public final class LinePlot {
                 if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer in this JDK");
             });
         } catch (IOException e) {
-            throw new UncheckedIOException("LinePlot: cannot write " + file + ": " + e.getMessage(), e);
+            String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+            throw new UncheckedIOException("LinePlot: cannot write " + file + ": " + why, e);
         }
     }
 

@@ -8,9 +8,12 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class LinePlotTest {
     @TempDir
@@ -33,6 +36,23 @@ class LinePlotTest {
         try (var files = Files.list(dir)) {
             assertEquals(List.of(png), files.toList(), "no temporary file left behind");
         }
+    }
+
+    @Test
+    void aFolderThatCannotHoldThePlotIsReportedWithTheReason() throws Exception {
+        // a read-only folder, or for a user that ignores permissions (root), Linux's /proc
+        Path parent = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("r-xr-xr-x"));
+        if (Files.isWritable(parent)) {
+            parent = Path.of("/proc");
+            assumeTrue(Files.isDirectory(parent.resolve("self")), "no read-only folder for this user, and no /proc");
+        }
+        Path png = parent.resolve("lr_find.png");
+        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                () -> new LinePlot("lr").series("loss", new double[]{1, 2, 3}, new double[]{3, 2, 1}, true).write(png, 400, 300));
+        String m = e.getMessage();
+        assertTrue(m.equals("LinePlot: cannot write " + png + ": permission denied")
+                || m.equals("LinePlot: cannot write " + png + ": no such file or folder"), m);
     }
 
     @Test
