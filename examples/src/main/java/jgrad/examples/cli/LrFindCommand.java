@@ -62,7 +62,7 @@ public final class LrFindCommand implements Callable<Integer> {
         var device = Experiment.checkDevice(c.choice("device", "cpu", "cuda", "gpu"));
         PrintStream log = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);
         Experiment.checkConfig(c, java.util.List.of(c.string("model")), true);
-        Files.createDirectories(out);
+        Experiment.createOutputFolder(out);
         var dc = CompareLosses.resolveData(c, cache, log);
         c = dc.config();
         ExperimentData data = ExperimentData.open(dc.dir(), c, log);

@@ -98,7 +98,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (resumeFrom != null) checkFits(resumeFrom, Experiment.buildModel(c));
         if (savedConfig != null) checkSameSchedule(savedConfig, c);
         // an unusable --out (a file, say) is reported now, not after the data is generated or decoded
-        Files.createDirectories(runDir);
+        Experiment.createOutputFolder(runDir);
         PrintStream log = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);
         var dc = CompareLosses.resolveData(c, cache, log);
         c = dc.config();

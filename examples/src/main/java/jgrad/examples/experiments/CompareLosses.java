@@ -6,7 +6,6 @@ import jgrad.examples.models.JointModel;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +48,7 @@ public final class CompareLosses {
         List<Presets.Combo> combos = Presets.select(Presets.of(preset), only);
         Experiment.checkConfig(base, combos.stream().map(Presets.Combo::model).distinct().toList(), false);
         // an unusable run folder (under a file, say) is reported now, not after the data is generated
-        Files.createDirectories(dir);
+        Experiment.createOutputFolder(dir);
         DataChoice dc = resolveData(base, cacheRoot, log);
         Config cfg = dc.config();
         Path dataDir = dc.dir();

@@ -29,6 +29,8 @@ import jgrad.nn.train.Trainer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -185,6 +187,23 @@ public final class Experiment {
         if (!m.predictsDepth()) return Objective.maskOnly(seg);
         String depth = c.string("depth-loss");
         return new Objective(seg + "/" + depth, seg, c.number("seg-weight"), depth, c.number("depth-weight"));
+    }
+
+    /**
+     * Creates the output folder and checks that files can be created in it (a probe file, deleted
+     * at once), so that a folder without write permission fails before any data is prepared.
+     */
+    public static void createOutputFolder(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path probe;
+        try {
+            probe = Files.createTempFile(dir, ".jgrad-write-check.", ".tmp");
+        } catch (FileSystemException e) {
+            String why = e instanceof AccessDeniedException ? "permission denied"
+                    : e.getReason() != null ? e.getReason() : "no file can be created there";
+            throw new IOException("cannot write into " + dir + ": " + why, e);
+        }
+        Files.delete(probe);
     }
 
     /** What {@code predict} needs to rebuild the model: written as model.json in the run folder. */

@@ -1,10 +1,12 @@
 package jgrad.examples.cli;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -111,6 +113,30 @@ class ConfigCheckedFirstTest {
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.err().contains(file + " exists and is not a folder"), r.err());
         assertFalse(Files.exists(tmp.resolve("cache")), "a synthetic set was generated before the error: " + r.out());
+    }
+
+    /** An existing folder in which no file can be created: read-only, or for root, Linux's /proc/self. */
+    private Path unwritableFolder() throws Exception {
+        Path ro = Files.createDirectory(tmp.resolve("read-only"));
+        Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
+        if (!Files.isWritable(ro)) return ro;
+        Path self = Path.of("/proc/self");
+        Assumptions.assumeTrue(Files.isDirectory(self), "no read-only folder for this user, and no /proc");
+        return self;
+    }
+
+    @Test
+    void trainAndLrFindCheckThatTheirOutputFolderIsWritableBeforeGeneratingData() throws Exception {
+        Path ro = unwritableFolder();
+        String[] data = {"--cache", tmp.resolve("cache").toString(), "--size", "16", "--train", "8", "--val", "4"};
+        for (String cmd : new String[]{"train", "lr-find"}) {
+            String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of(cmd, "--out", ro.toString()), java.util.Arrays.stream(data))
+                    .toArray(String[]::new);
+            CliRun r = CliRun.of(args);
+            assertEquals(1, r.code(), cmd + ": " + r.out() + r.err());
+            assertTrue(r.err().contains("cannot write into " + ro + ": "), cmd + ": " + r.err());
+            assertFalse(Files.exists(tmp.resolve("cache")), cmd + ": a synthetic set was generated before the error: " + r.out());
+        }
     }
 
     @Test
