@@ -75,7 +75,7 @@ public final class ConfigOptions {
             + "file stops the run naming it (fail, the default) or is left out and counted (skip).")
     String onError;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other configuration key, e.g. --set momentum=0.8 (repeatable).")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other configuration key (repeatable), e.g. --set momentum=0.8.")
     Map<String, String> set;
 
     /** The options given, as configuration keys (absent options are left out; --set first, named options win). */

@@ -55,7 +55,7 @@ public final class GenerateDataCommand implements Callable<Integer> {
     boolean quiet;
 
     @Option(names = "--overwrite", description = "Write into a non-empty --out folder, first deleting the dataset folders "
-            + "(bg, fg_bg, ...) and file_map.txt that a previous run left there; other files are kept.")
+            + "(bg, fg_bg, ...) and the file_map.txt that a previous run left there; other files are kept.")
     boolean overwrite;
 
     private static final String[] DATASET_ENTRIES = {"bg", "bg_fg", "bg_fg_mask", "bg_fg_depth_map", "file_map.txt",

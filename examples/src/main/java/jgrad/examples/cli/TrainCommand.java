@@ -45,7 +45,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue from a run folder (its last/ checkpoint) or a checkpoint folder. "
-            + "Its saved config.properties is used unless --config is given; options still override it, but not the "
+            + "Unless --config is given, the run's saved config.properties is used; options still override it, but not the "
             + "length or peak rate of a onecycle schedule (--epochs, --batch, --train, --max-lr), which would make it another schedule.")
     Path resume;
 
