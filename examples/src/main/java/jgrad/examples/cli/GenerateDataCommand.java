@@ -1,13 +1,22 @@
 package jgrad.examples.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import jgrad.examples.data.DataException;
 import jgrad.examples.data.Layout;
 import jgrad.examples.data.SceneGenerator;
 import picocli.CommandLine.Command;
@@ -54,15 +63,16 @@ public final class GenerateDataCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
 
-    @Option(names = "--overwrite", description = "Write into a non-empty --out folder, first deleting the dataset folders "
-            + "(bg, fg_bg, ...) and the file_map.txt that a previous run left there; other files are kept.")
+    @Option(names = "--overwrite", description = "Replace the dataset (bg, fg_bg, ... and file_map.txt) in a non-empty --out "
+            + "folder; other files are kept. The new set is written into a hidden folder in --out first and replaces the old "
+            + "one only once complete: a run that fails or is interrupted leaves the old set as it was.")
     boolean overwrite;
 
     private static final String[] DATASET_ENTRIES = {"bg", "bg_fg", "bg_fg_mask", "bg_fg_depth_map", "file_map.txt",
             "fg_bg", "fg_bg_mask", "depth_fg_bg"};
 
-    /** Stale files from an earlier, larger run would be read back as samples: refuse or clear them. */
-    private void prepareOut() throws IOException {
+    /** Stale files from an earlier, larger run would be read back as samples: refuse them unless replacing. */
+    private void checkOut() throws IOException {
         // creating the folders would fail without saying why
         if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
         if (!Files.isDirectory(out)) return;
@@ -70,32 +80,34 @@ public final class GenerateDataCommand implements Callable<Integer> {
         try (Stream<Path> s = Files.list(out)) {
             empty = s.findAny().isEmpty();
         }
-        if (empty) return;
-        if (!overwrite) {
+        if (!empty && !overwrite) {
             throw new IllegalArgumentException("generate-data: " + out + " is not empty; choose another --out or pass --overwrite");
-        }
-        for (String name : DATASET_ENTRIES) {
-            Path p = out.resolve(name);
-            if (!Files.exists(p)) continue;
-            try (Stream<Path> s = Files.walk(p)) {
-                for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-            }
         }
     }
 
     @Override
     public Integer call() throws IOException {
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        // the options are checked before --overwrite deletes anything
+        // the options are checked before anything is written
         var opts = new SceneGenerator.Options(out, Layout.parse(layout), count, size, seed, perBg, t, spp, quality);
-        prepareOut();
+        checkOut();
+        boolean created = !Files.exists(out);
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("generate-data: cannot create output folders under " + out + ": " + SceneGenerator.reason(e), e);
+        }
+        Staging staging = new Staging(out, Files.createTempDirectory(out, ".generate-data-new-"));
         var err = spec.commandLine().getErr();
         long[] last = {0};
         long start = System.nanoTime();
         // on a terminal the line is redrawn in place every second; in a log, a full line every 10 s
         boolean tty = jgrad.nn.train.ProgressBar.isTerminal();
         long every = tty ? 1_000_000_000L : 10_000_000_000L;
-        SceneGenerator.Progress progress = quiet ? null : (done, total) -> {
+        SceneGenerator.Progress progress = (done, total) -> {
+            // an interrupted run (Ctrl-C) stops here, after the background in hand, rather than rendering the rest
+            if (staging.aborted()) throw new DataException("generate-data interrupted");
+            if (quiet) return;
             long now = System.nanoTime();
             if (done == total || now - last[0] > every) {
                 last[0] = now;
@@ -105,12 +117,150 @@ public final class GenerateDataCommand implements Callable<Integer> {
                 err.flush();
             }
         };
-        SceneGenerator.Summary s = SceneGenerator.generate(opts, progress);
+        var stagedOpts = new SceneGenerator.Options(staging.dir, opts.layout(), count, size, seed, perBg, t, spp, quality);
+        SceneGenerator.Summary s;
+        Thread hook = new Thread(staging::interrupted, "generate-data cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            s = SceneGenerator.generate(stagedOpts, progress);
+            staging.replace(err);
+        } catch (RuntimeException | IOException | Error e) {
+            staging.discard();
+            if (created) deleteIfEmpty(out);
+            throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or done: nothing to remove
+            }
+        }
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "wrote %d fg_bg image%s over %d background%s (layout %s, %dx%d, seed %d) to %s in %.1f s; mean foreground %.1f%% of pixels%n",
                 s.images(), s.images() == 1 ? "" : "s", s.backgrounds(), s.backgrounds() == 1 ? "" : "s", opts.layout().name().toLowerCase(Locale.ROOT), size, size, seed, out,
                 s.seconds(), 100 * s.foregroundFraction());
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /**
+     * The new set, written into a hidden folder inside {@code --out} (so on the same file system)
+     * and moved into place only once complete:
+     * <pre>
+     *   generate → OUT/.generate-data-new-N/{bg, fg_bg, ...}
+     *   replace:  OUT/{dataset entries} → OUT/.generate-data-old-N/   (renames)
+     *             OUT/.generate-data-new-N/* → OUT/                     (renames)
+     *             delete .generate-data-old-N and the empty staging folder
+     * </pre>
+     * A failed rename puts back what was moved, so the old set is either untouched or fully
+     * replaced. A failure before {@link #replace}, or an interrupt (the shutdown hook calls
+     * {@link #interrupted}), deletes the staging folder and leaves the old set alone; the hook and
+     * {@link #replace} take the same lock, so an interrupt never lands in the middle of the renames.
+     */
+    static final class Staging {
+        final Path out, dir;
+        private final Object lock = new Object();
+        private final CountDownLatch settled = new CountDownLatch(1);
+        private volatile boolean aborted;
+        private boolean finished;
+
+        Staging(Path out, Path dir) {
+            this.out = out;
+            this.dir = dir;
+        }
+
+        boolean aborted() {
+            return aborted;
+        }
+
+        /** Moves the complete new set into place (see the class comment). */
+        void replace(PrintWriter err) throws IOException {
+            synchronized (lock) {
+                if (aborted) throw new DataException("generate-data interrupted");
+                List<String> old = new ArrayList<>();
+                for (String name : DATASET_ENTRIES) if (Files.exists(out.resolve(name), LinkOption.NOFOLLOW_LINKS)) old.add(name);
+                List<String> fresh;
+                try (Stream<Path> s = Files.list(dir)) {
+                    fresh = s.map(p -> p.getFileName().toString()).sorted().toList();
+                }
+                Path aside = Files.createTempDirectory(out, ".generate-data-old-");
+                List<String> movedAside = new ArrayList<>(), movedIn = new ArrayList<>();
+                try {
+                    for (String name : old) {
+                        Files.move(out.resolve(name), aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                        movedAside.add(name);
+                    }
+                    for (String name : fresh) {
+                        Files.move(dir.resolve(name), out.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                        movedIn.add(name);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    try {
+                        for (String name : movedIn.reversed()) Files.move(out.resolve(name), dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                        for (String name : movedAside.reversed()) Files.move(aside.resolve(name), out.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                        Files.delete(aside);
+                    } catch (IOException | RuntimeException undo) {
+                        e.addSuppressed(undo);
+                        throw new IOException("generate-data: could not move the new set into " + out + " (" + Main.describe(e)
+                                + ") nor put the old one back (" + Main.describe(undo) + "); the old set's files are in " + aside, e);
+                    }
+                    throw e;
+                }
+                finished = true;
+                settled.countDown();
+                try {
+                    deleteTree(aside);
+                    Files.delete(dir);
+                } catch (IOException e) {
+                    err.println("generate-data: the new set is in place, but the old one could not be deleted from " + aside + ": "
+                            + Main.describe(e));
+                }
+            }
+        }
+
+        /** Deletes the staging folder (the partial new set) unless the set was already moved into place. */
+        void discard() {
+            synchronized (lock) {
+                if (!finished) {
+                    finished = true;
+                    try {
+                        deleteTree(dir);
+                    } catch (IOException ignored) {
+                        // best effort: the old set is untouched either way
+                    }
+                }
+            }
+            settled.countDown();
+        }
+
+        /**
+         * The shutdown hook: stops the generation at the next finished background and waits a while
+         * for the command to clean up (its workers stop writing first); then deletes the staging
+         * folder itself if it is still there.
+         */
+        void interrupted() {
+            aborted = true;
+            try {
+                settled.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // fall through to the cleanup
+            }
+            discard();
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+
+    private static void deleteIfEmpty(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException notEmpty) {
+            // something else was put there meanwhile: leave it
+        }
     }
 }

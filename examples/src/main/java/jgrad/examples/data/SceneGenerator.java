@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,7 +37,10 @@ import jgrad.core.io.AtomicFile;
  *
  * <p><b>Writing.</b> Every file is written to a temporary name and renamed into place, so a run
  * that fails or is killed leaves only whole files (and, without {@code file_map.txt}, an
- * incomplete layout A set that the reader rejects).
+ * incomplete layout A set that the reader rejects). The first failing background stops the
+ * backgrounds not yet started, and {@link #generate} returns or throws only once its workers have
+ * stopped, so a caller can then remove a failed run's files ({@code generate-data} writes into a
+ * staging folder and moves the set into place only when it is complete).
  *
  * <p><b>Determinism.</b> A root {@link Rng} seeded with {@code seed} forks one generator per
  * background, in order, before any work starts; background b and all its variants draw only from
@@ -136,6 +141,7 @@ public final class SceneGenerator {
         }
         AtomicInteger done = new AtomicInteger();
         AtomicLong fgPixels = new AtomicLong();
+        AtomicBoolean failed = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(o.threads(), r -> {
             Thread t = new Thread(r, "jgrad-generate");
             t.setDaemon(true);
@@ -146,13 +152,19 @@ public final class SceneGenerator {
             for (int b = 0; b < nBg; b++) {
                 int bi = b;
                 futures.add(pool.submit(() -> {
-                    writeBackground(o, bi, bgRngs[bi], digitsBg, digitsFg, fileMap, fgPixels);
-                    int variants = Math.min(o.perBg(), o.count() - bi * o.perBg());
-                    int now = done.addAndGet(variants);
-                    if (progress != null) {
-                        synchronized (progress) {
-                            progress.update(now, o.count());
+                    if (failed.get()) return null;
+                    try {
+                        writeBackground(o, bi, bgRngs[bi], digitsBg, digitsFg, fileMap, fgPixels);
+                        int variants = Math.min(o.perBg(), o.count() - bi * o.perBg());
+                        int now = done.addAndGet(variants);
+                        if (progress != null) {
+                            synchronized (progress) {
+                                progress.update(now, o.count());
+                            }
                         }
+                    } catch (RuntimeException | Error e) {
+                        failed.set(true);
+                        throw e;
                     }
                     return null;
                 }));
@@ -171,12 +183,30 @@ public final class SceneGenerator {
             throw new DataException("generate-data interrupted");
         } finally {
             pool.shutdownNow();
+            awaitWorkers(pool);
         }
         if (o.layout() == Layout.A) {
             write(o.out().resolve("file_map.txt"), (String.join("\n", fileMap) + "\n").getBytes(StandardCharsets.UTF_8));
         }
         double frac = fgPixels.get() / ((double) o.count() * o.size() * o.size());
         return new Summary(o.count(), nBg, frac, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Waits until the workers have stopped (each finishes the background it is on), so that nothing
+     * writes into the output folder after {@link #generate} has returned or thrown: a caller may
+     * delete what a failed run wrote. An interrupt is kept for the caller, not acted on here.
+     */
+    private static void awaitWorkers(ExecutorService pool) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, TimeUnit.MINUTES)) break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private static void writeBackground(Options o, int b, Rng rng, int digitsBg, int digitsFg, String[] fileMap, AtomicLong fgPixels) {
@@ -238,7 +268,7 @@ public final class SceneGenerator {
      * What went wrong; Java's file-system exceptions put the path first and the cause in the
      * reason, and those for a denied permission or a missing path have no reason, only the path.
      */
-    private static String reason(IOException e) {
+    public static String reason(IOException e) {
         return switch (e) {
             case java.nio.file.FileAlreadyExistsException f -> f.getFile() + " exists and is not a folder";
             case java.nio.file.AccessDeniedException f when f.getReason() == null -> "permission denied: " + f.getFile();

@@ -2,13 +2,22 @@ package jgrad.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
+import java.security.MessageDigest;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class GenerateDataCommandTest {
     @TempDir
@@ -58,6 +67,10 @@ class GenerateDataCommandTest {
         assertEquals(0, CliRun.of(smaller).code());
         assertFalse(Files.exists(tmp.resolve("fg_bg/bg_001")), "the earlier run's second background must be gone");
         assertTrue(Files.exists(keep), "files that are not part of a dataset are kept");
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(List.of("bg", "depth_fg_bg", "fg_bg", "fg_bg_mask", "notes.txt"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList(), "only the new set and the user's file");
+        }
     }
 
     @Test
@@ -74,11 +87,83 @@ class GenerateDataCommandTest {
         }
     }
 
+    /** A writer whose first flush fails, as a full disk or a closed pipe would: the command's progress line flushes it. */
+    private static PrintWriter failingErr(StringWriter sink) {
+        return new PrintWriter(sink, true) {
+            private boolean failed;
+
+            @Override
+            public void flush() {
+                if (!failed) {
+                    failed = true;
+                    throw new IllegalStateException("progress output failed");
+                }
+                super.flush();
+            }
+        };
+    }
+
+    private static CliRun runWithFailingProgress(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(failingErr(err));
+        int code = cl.execute(args);
+        return new CliRun(code, out.toString(), err.toString());
+    }
+
+    /** Every file and folder under {@code dir} (hidden ones included) with a SHA-256 of its bytes, by relative path. */
+    static Map<String, String> snapshot(Path dir) throws Exception {
+        Map<String, String> m = new TreeMap<>();
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.toList()) {
+                String rel = dir.relativize(p).toString();
+                m.put(rel, Files.isDirectory(p) ? "/" : HexFormat.of().formatHex(sha.digest(Files.readAllBytes(p))));
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void aFailureMidwayWithOverwriteLeavesTheEarlierSetByteIdentical() throws Exception {
+        String[] first = {"generate-data", "--out", tmp.toString(), "--layout", "a", "--count", "6", "--size", "16", "--per-bg", "3",
+                "--seed", "3", "--quiet"};
+        assertEquals(0, CliRun.of(first).code());
+        Files.writeString(tmp.resolve("notes.txt"), "mine");
+        Map<String, String> before = snapshot(tmp);
+        assertTrue(before.containsKey("file_map.txt") && before.containsKey("bg_fg/bg_fg_001_002.jpg"), before.keySet().toString());
+
+        // one thread, four backgrounds: the progress line after the first one fails, so three are never written
+        CliRun r = runWithFailingProgress("generate-data", "--out", tmp.toString(), "--overwrite", "--layout", "b", "--count", "8",
+                "--size", "16", "--per-bg", "2", "--threads", "1", "--seed", "9");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("progress output failed"), r.err());
+        assertEquals(before, snapshot(tmp), "the earlier set (and nothing else) must be left after a failed --overwrite");
+
+        // the same run without the failure replaces the set
+        CliRun ok = CliRun.of("generate-data", "--out", tmp.toString(), "--overwrite", "--layout", "b", "--count", "8", "--size", "16",
+                "--per-bg", "2", "--threads", "1", "--seed", "9", "--quiet");
+        assertEquals(0, ok.code(), ok.err());
+        assertFalse(Files.exists(tmp.resolve("file_map.txt")) || Files.exists(tmp.resolve("bg_fg")), "the layout A set is replaced");
+        assertTrue(Files.exists(tmp.resolve("fg_bg/bg_003/fg_bg_003_001.jpg")));
+    }
+
+    @Test
+    void aFailedRunIntoANewFolderLeavesNothing() {
+        Path out = tmp.resolve("new");
+        CliRun r = runWithFailingProgress("generate-data", "--out", out.toString(), "--count", "4", "--size", "16", "--per-bg", "2",
+                "--threads", "1");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertFalse(Files.exists(out), "the folder the failed run created must be removed");
+    }
+
     @Test
     void helpAndBadArguments() {
         CliRun help = CliRun.of("generate-data", "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("--layout") && help.out().contains("--seed") && help.out().contains("1 = near"), help.out());
+        assertTrue(help.out().replaceAll("\\s+", " ").contains("a run that fails or is interrupted leaves the old set as it was"), help.out());
         CliRun bad = CliRun.of("generate-data", "--out", tmp.toString(), "--layout", "c");
         assertNotEquals(0, bad.code());
         assertTrue(bad.err().contains("layout must be 'a' or 'b'"), bad.err());
