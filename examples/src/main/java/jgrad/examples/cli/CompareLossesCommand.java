@@ -51,6 +51,11 @@ public final class CompareLossesCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the final table.")
     boolean quiet;
 
+    @Option(names = "--overwrite", description = "Start a new comparison in a RUNS/NAME folder that already holds one, deleting "
+            + "its report.md, metrics.csv, comparison plots and combination folders (checkpoints, grids, curves) first. Without "
+            + "it such a folder is refused.")
+    boolean overwrite;
+
     /** The defaults of the quick CPU comparison (the config file and options override them). */
     static Config quickDefaults() {
         return Config.defaults();
@@ -67,7 +72,7 @@ public final class CompareLossesCommand implements Callable<Integer> {
         Path dir = runs.resolve(name != null ? name : "compare-" + p);
         String cmd = "jgrad " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         var outcome = CompareLosses.run(c, p, only, dir, cache != null ? cache : runs.resolve("cache"), quiet ? null : out,
-                !noProgress && !quiet, cmd.trim());
+                !noProgress && !quiet, cmd.trim(), overwrite);
         out.println();
         out.print(Report.table(outcome));
         out.printf(Locale.ROOT, "%nWrote %s (report.md, metrics.csv, comparison plots, one folder per combination) in %.1f s%n",

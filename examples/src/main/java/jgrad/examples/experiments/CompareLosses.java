@@ -6,12 +6,16 @@ import jgrad.examples.models.JointModel;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The loss comparison: every combination of a preset trains on the same data split, from the same
@@ -22,6 +26,7 @@ import java.util.Map;
  * <pre>
  *   data (given folder, or the cached synthetic set) → split → decoded once
  *   for each model of the preset: build once, copy the initial state
+ *   an earlier comparison in runs/&lt;name&gt;/: refused, or deleted first with overwrite
  *   for each combination k: fresh model ← initial state; Rng.global ← seed; Experiment.run → runs/&lt;name&gt;/&lt;combo&gt;/
  *   Report → runs/&lt;name&gt;/report.md, metrics.csv, comparison_*.png
  * </pre>
@@ -42,11 +47,12 @@ public final class CompareLosses {
      * @param cacheRoot where a synthetic set is generated when the config names no data folder
      */
     public static Outcome run(Config base, String preset, String only, Path dir, Path cacheRoot, PrintStream log,
-                              boolean progress, String commandLine) throws IOException {
+                              boolean progress, String commandLine, boolean overwrite) throws IOException {
         long t0 = System.nanoTime();
         Experiment.checkDevice(base.choice("device", "cpu", "cuda", "gpu"));
         List<Presets.Combo> combos = Presets.select(Presets.of(preset), only);
         Experiment.checkConfig(base, combos.stream().map(Presets.Combo::model).distinct().toList(), false);
+        clearEarlierComparison(dir, overwrite);
         // an unusable run folder (under a file, say) is reported now, not after the data is generated
         Experiment.createOutputFolder(dir);
         DataChoice dc = resolveData(base, cacheRoot, log);
@@ -100,6 +106,53 @@ public final class CompareLosses {
         Outcome out = new Outcome(combos, results, dir, secs);
         Report.write(out, cfg, preset, data, dataDir, commandLine);
         return out;
+    }
+
+    /**
+     * A new comparison must not mix with an earlier one in the same folder: a shorter rerun would
+     * leave the earlier run's later per-epoch grids beside its own, and a combination it does not
+     * run would keep its checkpoints and curves. As {@code train} does, a folder holding a
+     * combination's run (a subfolder with {@code last/}, {@code best/} or {@code grids/}) is
+     * refused, or with {@code overwrite} the earlier comparison is deleted first: report.md,
+     * metrics.csv, the comparison plots, and in each combination folder what {@link Experiment#run}
+     * writes ({@link Experiment#RUN_FILES}; the folder too when nothing else is left in it). Other
+     * files are kept.
+     */
+    static void clearEarlierComparison(Path dir, boolean overwrite) throws IOException {
+        if (!Files.isDirectory(dir)) return;
+        List<Path> runs = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.sorted().toList()) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                        && Stream.of("last", "best", "grids").anyMatch(f -> Files.exists(p.resolve(f), LinkOption.NOFOLLOW_LINKS))) {
+                    runs.add(p);
+                }
+            }
+        }
+        if (runs.isEmpty()) return;
+        if (!overwrite) {
+            throw new IllegalArgumentException(dir + " already holds a loss comparison; choose another --name (or --runs), "
+                    + "or pass --overwrite to replace it");
+        }
+        List<Path> top = new ArrayList<>(List.of(dir.resolve("report.md"), dir.resolve("metrics.csv")));
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.getFileName().toString().matches("comparison_.*\\.png")).sorted().forEach(top::add);
+        }
+        for (Path p : top) Files.deleteIfExists(p);
+        for (Path run : runs) {
+            for (String f : Experiment.RUN_FILES) deleteTree(run.resolve(f));
+            try (Stream<Path> s = Files.list(run)) {
+                if (s.findAny().isPresent()) continue;
+            }
+            Files.delete(run);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
     }
 
     /** The data folder a configuration trains on, and the configuration adjusted to it. */

@@ -61,6 +61,13 @@ public final class Experiment {
         }
     }
 
+    /**
+     * What {@link #run} writes into a run folder: the trainer's checkpoints and history, the
+     * per-epoch grids, the last grid, the curves, and the model's description.
+     */
+    public static final List<String> RUN_FILES = List.of("last", "best", "history.csv", "grids", "grid.png", "loss.png",
+            "mask_metrics.png", "depth_metrics.png", "model.json", "config.properties");
+
     /** Validation samples in a prediction grid (fewer when the validation set is smaller). */
     public static final int GRID_ROWS = 8;
 
