@@ -63,8 +63,8 @@ public final class GenerateDataCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
 
-    @Option(names = "--overwrite", description = "Replace the dataset (bg, fg_bg, ... and file_map.txt) in a non-empty --out "
-            + "folder; other files are kept. The new set is written into a hidden folder in --out first and replaces the old "
+    @Option(names = "--overwrite", description = "In a non-empty --out folder, replace the dataset: file_map.txt and the folders bg, "
+            + "fg_bg and so on; other files are kept. The new set is written into a hidden folder in --out first and replaces the old "
             + "one only once complete: a run that fails or is interrupted leaves the old set as it was.")
     boolean overwrite;
 
