@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -134,7 +135,11 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(dir + " already holds a training run; continue it with --resume " + dir
                     + ", choose another --out, or pass --overwrite to replace it");
         }
-        for (Path p : earlier) {
+        // everything the earlier run wrote, so that no plot of it (depth_metrics.png after a mask-only
+        // run, say) is left beside the new one; model.json and config.properties are replaced whole
+        for (String name : Experiment.RUN_FILES) {
+            Path p = dir.resolve(name);
+            if (name.equals("model.json") || name.equals("config.properties") || !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) continue;
             try (Stream<Path> s = Files.walk(p)) {
                 for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
             }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A new training run does not silently replace the checkpoints of an earlier run in the same folder. */
@@ -39,9 +40,11 @@ class TrainOverwriteTest {
         assertTrue(again.err().contains("--resume") && again.err().contains("--overwrite"), again.err());
         assertArrayEquals(weights, Files.readAllBytes(out.resolve("best/model.safetensors")), "the first run's checkpoint changed");
 
-        CliRun replaced = train(data, out, "--seg-loss", "dice-b", "--seed", "7", "--overwrite");
+        assertTrue(Files.exists(out.resolve("depth_metrics.png")), "the joint model's run plots depth metrics");
+        CliRun replaced = train(data, out, "--seg-loss", "dice-b", "--seed", "7", "--model", "masknet", "--overwrite");
         assertEquals(0, replaced.code(), replaced.out() + replaced.err());
         assertTrue(Files.readString(out.resolve("config.properties")).contains("seg-loss = dice-b"));
+        assertFalse(Files.exists(out.resolve("depth_metrics.png")), "a mask-only run left the earlier run's depth plot");
     }
 
     @Test
