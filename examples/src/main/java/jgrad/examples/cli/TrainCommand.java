@@ -56,8 +56,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bars (epoch summaries are still printed).")
     boolean noProgress;
 
-    @Option(names = "--overwrite", description = "Start a new run in an OUT folder that already holds one, deleting its "
-            + "checkpoints (last/, best/) and grids first. Without it such a folder is refused (continue it with --resume).")
+    @Option(names = "--overwrite", description = "Start a new run in an OUT folder that already holds one, first deleting "
+            + "what that run wrote (checkpoints last/ and best/, history, plots, grids). Without it such a folder is refused (continue it with --resume).")
     boolean overwrite;
 
     /**
@@ -122,8 +122,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     /**
      * A new run must not silently replace an earlier run's checkpoints: a folder holding one is
-     * refused, or with --overwrite its checkpoints and grids are deleted first (so no stale epoch
-     * grid or best/ checkpoint of the earlier run is left beside the new one).
+     * refused, or with --overwrite what it wrote is deleted first (so no stale epoch grid, plot or
+     * best/ checkpoint of the earlier run is left beside the new one).
      */
     private void clearEarlierRun(Path dir) throws IOException {
         List<Path> earlier = new ArrayList<>();
