@@ -4,8 +4,10 @@
 # Usage: bench/run-cpu.sh [class name or JMH regex ...]   (default: ConvBench GemmBench LossBench)
 # JMH_OPTS overrides the JMH options (default -f 1 -wi 3 -w 2s -i 5 -r 2s).
 # Run it on an otherwise idle machine: JMH numbers from a busy one are noise.
-# Exit status: JMH's (or Maven's); a failed run leaves nothing in bench/results (its log goes to
-# bench/target/run-cpu-failed.log).
+# Exit status: JMH's (or Maven's), or 1 when a benchmark failed (JMH goes on with the others and
+# exits 0). Results reach bench/results only when the whole run succeeded: until then they are
+# written under bench/target, so a failed, stopped or killed run adds nothing to bench/results (the
+# log and results of a failed run are left in bench/target/run-cpu-failed.{log,json}).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 case "${1:-}" in
@@ -21,8 +23,10 @@ mvn -B -q -ntp -DskipTests -pl bench -am package || {
 mkdir -p bench/results
 # a second run in the same minute gets its own name instead of overwriting the first's results
 stem="bench/results/cpu-$(hostname -s 2>/dev/null || uname -n)-$(date -u +%Y%m%dT%H%MZ)"
-out="$stem.json"; n=1
-while [ -e "$out" ] || [ -e "${out%.json}.log" ]; do n=$((n + 1)); out="$stem-$n.json"; done
+final="$stem.json"; n=1
+while [ -e "$final" ] || [ -e "${final%.json}.log" ]; do n=$((n + 1)); final="$stem-$n.json"; done
+# the run writes under bench/target; only a complete, successful run is moved into bench/results
+out="bench/target/run-cpu-$$.json"
 read -r -a jmh_opts <<< "${JMH_OPTS:--f 1 -wi 3 -w 2s -i 5 -r 2s}"
 # a bare class name selects that class only (LossBench, not GpuLossBench); anything else is a JMH regex
 benches=()
@@ -44,13 +48,25 @@ rc=0
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"
 # JMH names the jar by its absolute path; keep the log free of where the clone happens to live
 sed -i "s|$root/||g" "$log"
-if [ $rc -ne 0 ] || ! grep -q '"benchmark"' "$out" 2>/dev/null; then
+# JMH reports a benchmark whose setup or body threw as "<failure>" and carries on with the rest
+failures=$(grep -c '<failure>' "$log" || true)
+if [ $rc -ne 0 ] || [ "$failures" -gt 0 ] || ! grep -q '"benchmark"' "$out" 2>/dev/null; then
   # bench/results holds results worth keeping: a typo in a name or an option must not add files there
   mv "$log" bench/target/run-cpu-failed.log
-  rm -f "$out"
-  echo "run-cpu.sh: JMH failed (exit $rc) or wrote no results; nothing was added to bench/results" \
-       "(the log: bench/target/run-cpu-failed.log)" >&2
+  rm -f bench/target/run-cpu-failed.json
+  [ ! -e "$out" ] || mv "$out" bench/target/run-cpu-failed.json
+  why=$(grep -m 1 -E '^[A-Za-z_$][A-Za-z0-9_$.]*(Exception|Error)(: |$)' bench/target/run-cpu-failed.log | cut -c 1-300 || true)
+  if [ "$failures" -gt 0 ]; then
+    echo "run-cpu.sh: $failures benchmark run(s) failed${why:+ (first error: $why)}; nothing was added to bench/results" \
+         "(the log and any results: bench/target/run-cpu-failed.{log,json})" >&2
+  else
+    echo "run-cpu.sh: JMH failed (exit $rc) or wrote no results; nothing was added to bench/results" \
+         "(the log: bench/target/run-cpu-failed.log)" >&2
+  fi
   [ $rc -ne 0 ] || rc=1
   exit $rc
 fi
-echo "results: $out"
+sed -i "s|$out|$final|g" "$log"
+mv "$out" "$final"
+mv "$log" "${final%.json}.log"
+echo "results: $final"

@@ -46,8 +46,24 @@ check "run-cpu.sh: an unknown benchmark fails" 1 "nothing was added to bench/res
   env JMH_OPTS="-f 0 -wi 0 -i 1 -r 100ms" "$root/bench/run-cpu.sh" NoSuchBench
 check "run-cpu.sh: a bad JMH option fails" 1 "nothing was added to bench/results" -- \
   env JMH_OPTS="-f 0 --no-such-option" "$root/bench/run-cpu.sh" GemmBench
+check "run-cpu.sh: a run where one benchmark fails exits 1" 1 "1 benchmark run\(s\) failed.*nothing was added" -- \
+  env JMH_OPTS="-f 0 -wi 0 -i 1 -r 100ms -p n=-1,8" "$root/bench/run-cpu.sh" GemmBench
+# a run stopped from outside (SIGTERM to its process group, as a timeout or a closed terminal does)
+if command -v setsid >/dev/null 2>&1; then
+  JMH_OPTS="-f 0 -wi 0 -i 1 -r 60s -p n=8" setsid "$root/bench/run-cpu.sh" GemmBench > "$tmp/stopped.out" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do
+    grep -q '# Run progress' "$root/bench/target/run-cpu-$pid.log" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  check "run-cpu.sh: a running benchmark has its log under bench/target" 0 "" -- \
+    grep -q '# Run progress' "$root/bench/target/run-cpu-$pid.log"
+  kill -TERM -- "-$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  rm -f "$root/bench/target/run-cpu-$pid".*
+fi
 results > "$tmp/results.after"
-check "run-cpu.sh: failed runs leave bench/results as it was" 0 "" -- cmp "$tmp/results.before" "$tmp/results.after"
+check "run-cpu.sh: failed or stopped runs leave bench/results as it was" 0 "" -- cmp "$tmp/results.before" "$tmp/results.after"
 
 # ---------------------------------------------------------------- gpu/run.sh
 # A stand-in bundle: gpu/run.sh and the files it reads; its Java runtime is missing.
