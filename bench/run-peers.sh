@@ -15,18 +15,19 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-. scripts/java-env.sh
-jgrad_find_jdk
 
+# the options first: --help and a mistyped option need no JDK
 build=0 profile=1
 for a in "$@"; do
   case "$a" in
     --build) build=1 ;;
     --no-profile) profile=0 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-    *) echo "run-peers.sh: unknown option $a" >&2; exit 2 ;;
+    -h|--help) sed -n '2,/^set /p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//; s/^#$//'; exit 0 ;;
+    *) echo "run-peers.sh: unknown option $a (options: --build, --no-profile, --help)" >&2; exit 2 ;;
   esac
 done
+. scripts/java-env.sh
+jgrad_find_jdk
 
 jar=bench/target/benchmarks-peers.jar
 if [ "$build" = 1 ] || [ ! -f "$jar" ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks the shell tooling with good and bad input: ./jgrad, ./run-tests, bench/run-cpu.sh and
-# gpu/run.sh (with a stand-in bundle).
+# Checks the shell tooling with good and bad input: ./jgrad, ./run-tests, bench/run-cpu.sh,
+# bench/run-peers.sh's options and gpu/run.sh (with a stand-in bundle).
 # Run by .ci/run after the test suite; it needs the JDK and Maven that ./run-tests needs and
 # builds nothing beyond what ./run-tests built. Exits 1 if a check fails.
 set -uo pipefail
@@ -64,6 +64,12 @@ if command -v setsid >/dev/null 2>&1; then
 fi
 results > "$tmp/results.after"
 check "run-cpu.sh: failed or stopped runs leave bench/results as it was" 0 "" -- cmp "$tmp/results.before" "$tmp/results.after"
+
+# ---------------------------------------------------------------- bench/run-peers.sh (options only: its run needs a large download)
+check "run-peers.sh --help prints the usage, without a JDK 25" 0 "^  bench/run-peers.sh --no-profile" -- \
+  env -u JAVA_HOME JGRAD_JDK_SEARCH="$tmp/old" PATH="$tmp/bin" "$BASH" "$root/bench/run-peers.sh" --help
+check "run-peers.sh: an unknown option exits 2 naming it, without a JDK 25" 2 "unknown option --profile" -- \
+  env -u JAVA_HOME JGRAD_JDK_SEARCH="$tmp/old" PATH="$tmp/bin" "$BASH" "$root/bench/run-peers.sh" --profile
 
 # ---------------------------------------------------------------- gpu/run.sh
 # A stand-in bundle: gpu/run.sh and the files it reads; its Java runtime is missing.
