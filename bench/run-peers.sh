@@ -51,6 +51,8 @@ cpu=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)
 grep -qw avx512f /proc/cpuinfo && cpu="$cpu (AVX-512)"
 machine="${cpu:-unknown CPU}, $(nproc) cores, $(free -g 2>/dev/null | awk '/^Mem:/ {print $2 " GiB"}'), $("$JAVA" -version 2>&1 | head -n 1)"
 cmd="bench/run-peers.sh  (JMH_OPTS='$JMH_OPTS')"
+# the list of missed targets only steers the profiling below: it is kept out of bench/results
+missed="bench/target/peers-$stamp.missed"
 
 isolate=()
 if command -v unshare >/dev/null && unshare -rn sh -c 'ip link set lo up' 2>/dev/null; then
@@ -73,9 +75,9 @@ bits=$(sed -n 's/.*limits: [0-9]* threads, \([0-9]*\)-bit vectors.*/\1/p' "$out.
 lanes=()
 [ -n "$bits" ] && lanes=(--lanes $((bits / 32)))
 python3 bench/peers_table.py "$out.json" --machine "$machine" --command "$cmd" --threads "$threads" "${lanes[@]}" \
-  --missed-out "$out.missed" | tee "$out.md"
+  --missed-out "$missed" | tee "$out.md"
 
-if [ "$profile" = 1 ] && [ -s "$out.missed" ]; then
+if [ "$profile" = 1 ] && [ -s "$missed" ]; then
   mkdir -p "$out-profile"
   while read -r bench param; do
     name="$bench${param:+-${param#*=}}"
@@ -92,6 +94,6 @@ if [ "$profile" = 1 ] && [ -s "$out.missed" ]; then
       { echo; echo "#### Profile of $name (JFR, top frames; full list in $out-profile/$name.txt)"; echo; echo '```';
         sed -n '1,40p' "$out-profile/$name.txt"; echo '```'; } | tee -a "$out.md"
     fi
-  done < "$out.missed"
+  done < "$missed"
 fi
 echo "run-peers.sh: tables in $out.md" >&2
