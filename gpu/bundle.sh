@@ -4,6 +4,7 @@
 # with a JDK 25 and Maven; copy build/gpu-bundle to the GPU machine and run `run.sh OUT_DIR` there.
 #
 #   gpu/bundle.sh            # extra arguments go to Maven, e.g. gpu/bundle.sh -o (offline)
+#   gpu/bundle.sh --help     # this text
 #
 # Contents:  jdk/      a JDK 25 runtime made by jlink with only the modules the code needs
 #            lib/      the modules' jars and their runtime dependencies (JCuda and its natives)
@@ -14,6 +15,10 @@
 # The bundle must stay under 64 MiB (the size the GPU machines accept); the script fails above it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Maven answers --help itself and builds nothing, and the bundle would be made from stale jars
+case " $* " in
+  *" -h "* | *" --help "*) sed -n '2,/^set /p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+esac
 . "$root/scripts/java-env.sh"
 jgrad_find_jdk
 jgrad_find_maven

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the shell tooling with good and bad input: ./jgrad, ./run-tests, bench/run-cpu.sh,
-# bench/run-peers.sh's options and gpu/run.sh (with a stand-in bundle).
+# bench/run-peers.sh's options, gpu/bundle.sh --help and gpu/run.sh (with a stand-in bundle).
 # Run by .ci/run after the test suite; it needs the JDK and Maven that ./run-tests needs and
 # builds nothing beyond what ./run-tests built. Exits 1 if a check fails.
 set -uo pipefail
@@ -70,6 +70,10 @@ check "run-peers.sh --help prints the usage, without a JDK 25" 0 "^  bench/run-p
   env -u JAVA_HOME JGRAD_JDK_SEARCH="$tmp/old" PATH="$tmp/bin" "$BASH" "$root/bench/run-peers.sh" --help
 check "run-peers.sh: an unknown option exits 2 naming it, without a JDK 25" 2 "unknown option --profile" -- \
   env -u JAVA_HOME JGRAD_JDK_SEARCH="$tmp/old" PATH="$tmp/bin" "$BASH" "$root/bench/run-peers.sh" --profile
+
+# ---------------------------------------------------------------- gpu/bundle.sh (--help only: a bundle takes a clean build)
+check "bundle.sh --help prints the usage and runs nothing (no JDK, no Maven)" 0 "^  gpu/bundle.sh --help" -- \
+  env -u JAVA_HOME JGRAD_JDK_SEARCH="$tmp/old" PATH="$tmp/bin" "$BASH" "$root/gpu/bundle.sh" -o --help
 
 # ---------------------------------------------------------------- gpu/run.sh
 # A stand-in bundle: gpu/run.sh and the files it reads; its Java runtime is missing.
