@@ -13,6 +13,8 @@
 #            bench/    the JMH benchmarks jar and the PyTorch peer scripts (bench/gpu_*.py)
 #            run.sh, jvm-args.txt, cpu-smoke.txt, bundle.txt
 # The bundle must stay under 64 MiB (the size the GPU machines accept); the script fails above it.
+# A build that fails, is stopped or is over the limit leaves no build/gpu-bundle (what it made is in
+# build/gpu-bundle.partial).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Maven answers --help itself and builds nothing, and the bundle would be made from stale jars
@@ -22,7 +24,10 @@ esac
 . "$root/scripts/java-env.sh"
 jgrad_find_jdk
 jgrad_find_maven
-out="$root/build/gpu-bundle"
+# made in build/gpu-bundle.partial and renamed only when complete and within the size limit, so a
+# failed, stopped or oversized build never leaves something at build/gpu-bundle to be copied
+dest="$root/build/gpu-bundle"
+out="$dest.partial"
 limit_mib=64
 pom_property() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml" | head -n 1; }
 cd "$root"
@@ -33,12 +38,17 @@ echo "bundle: JDK at $JAVA_HOME" >&2
 mvn -B -ntp -DskipTests "$@" clean package \
   dependency:copy-dependencies -DincludeScope=runtime -DexcludeGroupIds=org.jgrad
 
-rm -rf "$out"
+rm -rf "$dest" "$out"
+trap '[ -d "$dest" ] || echo "bundle: not finished: no bundle at $dest (the incomplete one is in $out)" >&2' EXIT
 mkdir -p "$out"/{lib,tests,junit,bench}
 junit_version=$(pom_property junit.platform.version)
 mvn -B -ntp -q -N "$@" dependency:copy \
   -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit_version" \
   -DoutputDirectory="$out/junit"
+if ! compgen -G "$out/junit/junit-platform-console-standalone-*.jar" > /dev/null; then
+  echo "bundle: Maven did not copy the JUnit console launcher $junit_version into $out/junit" >&2
+  exit 1
+fi
 
 # Modules from the parent pom. bench joins only as its self-contained JMH jar.
 mapfile -t modules < <(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' pom.xml)
@@ -110,6 +120,11 @@ chmod +x "$out/run.sh"
 read -r -a jvm_args < "$out/jvm-args.txt"
 "$out/jdk/bin/java" "${jvm_args[@]}" -version 2>&1 | grep -v 'incubator' >&2
 n_bench=$("$out/jdk/bin/java" "${jvm_args[@]}" -jar "$out/bench/benchmarks.jar" -l 2>/dev/null | sed '1d' | grep -c . || true)
+if [ "$n_bench" -eq 0 ]; then
+  echo "bundle: the bundle's runtime lists no benchmarks in bench/benchmarks.jar; its error:" >&2
+  "$out/jdk/bin/java" "${jvm_args[@]}" -jar "$out/bench/benchmarks.jar" -l 2>&1 | tail -n 5 >&2
+  exit 1
+fi
 
 # the commit, and whether the tree differs from it (untracked files such as a new test count too)
 if commit=$(git rev-parse --short HEAD 2>/dev/null); then
@@ -130,9 +145,10 @@ size_mib=$(awk -v b="$size_b" 'BEGIN { printf "%.1f", b / 1048576 }')
   echo "size:     $size_mib MiB"
 } > "$out/bundle.txt"
 cat "$out/bundle.txt"
-du -sh "$out"/* | sed 's/^/  /'
+(cd "$out" && du -sh -- *) | sed 's/^/  /'
 if [ "$size_b" -gt $((limit_mib * 1048576)) ]; then
   echo "bundle: $size_mib MiB is over the $limit_mib MiB limit" >&2
   exit 1
 fi
-echo "bundle: $out ($size_mib MiB). On the GPU machine: run.sh OUT_DIR" >&2
+mv "$out" "$dest"
+echo "bundle: $dest ($size_mib MiB). On the GPU machine: run.sh OUT_DIR" >&2
