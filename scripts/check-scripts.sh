@@ -38,6 +38,19 @@ for d in "$tmp"/old/*/bin; do cp "$d/java" "$d/javac"; chmod +x "$d"/*; done
 check "./run-tests: without a JDK 25 it says so, and why each JDK was passed over" 1 "Passed over: .*broken" -- \
   env -u JAVA_HOME JGRAD_JDK_SEARCH="$tmp/old" PATH="$tmp/bin" "$BASH" "$root/run-tests"
 
+# A copy of ./jgrad in a tree whose jar is older than a source, with a stand-in mvn that fails:
+# a rebuild is due, wherever the tree lies and however it is reached.
+mkdir -p "$tmp/target/scripts" "$tmp/target/examples/target" "$tmp/target/examples/src" "$tmp/mvn"
+cp "$root/jgrad" "$tmp/target/"; cp "$root/scripts/java-env.sh" "$tmp/target/scripts/"
+: > "$tmp/target/examples/target/jgrad.jar"; touch -d '2001-01-01' "$tmp/target/examples/target/jgrad.jar"
+: > "$tmp/target/examples/src/Changed.java"
+printf '#!/bin/sh\necho "stand-in mvn"; exit 3\n' > "$tmp/mvn/mvn"; chmod +x "$tmp/mvn/mvn"
+ln -s "$tmp/target" "$tmp/link"
+check "./jgrad: rebuilds a changed tree in a folder named target" 1 "jgrad: the build failed" -- \
+  env PATH="$tmp/mvn:$PATH" "$tmp/target/jgrad" --version
+check "./jgrad: rebuilds a changed tree reached through a linked folder" 1 "jgrad: the build failed" -- \
+  env PATH="$tmp/mvn:$PATH" "$tmp/link/jgrad" --version
+
 # ---------------------------------------------------------------- bench/run-cpu.sh
 results() { find "$root/bench/results" -type f 2>/dev/null | sort; }
 results > "$tmp/results.before"
