@@ -50,6 +50,9 @@ check "./jgrad: rebuilds a changed tree in a folder named target" 1 "jgrad: the 
   env PATH="$tmp/mvn:$PATH" "$tmp/target/jgrad" --version
 check "./jgrad: rebuilds a changed tree reached through a linked folder" 1 "jgrad: the build failed" -- \
   env PATH="$tmp/mvn:$PATH" "$tmp/link/jgrad" --version
+ln -s "$tmp/target/jgrad" "$tmp/mvn/jgrad"
+check "./jgrad: works through a link to it in another folder" 1 "jgrad: the build failed" -- \
+  env PATH="$tmp/mvn:$PATH" jgrad --version
 
 # ---------------------------------------------------------------- bench/run-cpu.sh
 results() { find "$root/bench/results" -type f 2>/dev/null | sort; }
