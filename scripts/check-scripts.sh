@@ -35,6 +35,8 @@ for t in sed head readlink dirname; do ln -s "$(command -v "$t")" "$tmp/bin/$t";
 printf '#!/bin/sh\necho "    java.specification.version = 17" >&2\n' > "$tmp/old/jdk-17/bin/java"
 printf '#!/bin/sh\nexit 1\n' > "$tmp/old/broken/bin/java"
 for d in "$tmp"/old/*/bin; do cp "$d/java" "$d/javac"; chmod +x "$d"/*; done
+check "./run-tests --help prints its usage, not Maven's (no JDK needed)" 0 "^Builds every module" -- \
+  env -u JAVA_HOME JGRAD_JDK_SEARCH="$tmp/old" PATH="$tmp/bin" "$BASH" "$root/run-tests" --help
 check "./run-tests: without a JDK 25 it says so, and why each JDK was passed over" 1 "Passed over: .*broken" -- \
   env -u JAVA_HOME JGRAD_JDK_SEARCH="$tmp/old" PATH="$tmp/bin" "$BASH" "$root/run-tests"
 
