@@ -7,7 +7,8 @@ import java.util.List;
  * The gradient is Σ w_k·∂L_k/∂pred; the fused path lets each term add its weighted gradient into
  * the same array, so no per-term gradient is allocated. bce plus Dice or Tversky (the seeds'
  * BCEDice and BCETversky) runs as one fused two-pass kernel
- * ({@link OverlapLoss#forwardBackwardWithBce}): 20 B/element instead of 12 + 20 + 8.
+ * ({@link OverlapLoss#forwardBackwardWithBce}): 20 B/element instead of 12 + 24 (run one after the
+ * other, the second term also reads the gradient it adds to).
  */
 public final class WeightedSum implements Loss {
     /** One weighted term. */
@@ -49,9 +50,25 @@ public final class WeightedSum implements Loss {
         return terms.stream().mapToInt(t -> t.loss().minSize()).max().orElse(1);
     }
 
+    /**
+     * The fused bce + Dice/Tversky pair moves what the overlap term alone moves (its two passes).
+     * Otherwise the terms run one after another: each moves its own bytes, and every term after
+     * the first also reads the gradient it adds to (4 B/element).
+     */
     @Override
     public int bytesPerElement() {
-        return terms.stream().mapToInt(t -> t.loss().bytesPerElement()).max().orElse(12);
+        int ib = fusedBce();
+        if (ib >= 0) return terms.get(1 - ib).loss().bytesPerElement();
+        int bytes = 4 * (terms.size() - 1);
+        for (Term t : terms) bytes += t.loss().bytesPerElement();
+        return bytes;
+    }
+
+    /** The index of the bce term when the sum is bce plus a Dice or Tversky term (run fused), else −1. */
+    private int fusedBce() {
+        if (terms.size() != 2) return -1;
+        int ib = terms.get(0).loss() instanceof Bce ? 0 : terms.get(1).loss() instanceof Bce ? 1 : -1;
+        return ib >= 0 && terms.get(1 - ib).loss() instanceof OverlapLoss ? ib : -1;
     }
 
     @Override
@@ -75,14 +92,13 @@ public final class WeightedSum implements Loss {
     @Override
     public double forwardBackward(float[] pred, float[] target, int[] shape, float[] grad, float weight, boolean accumulate) {
         check(pred, target, shape, grad);
-        if (terms.size() == 2) {
+        int ib = fusedBce();
+        if (ib >= 0) {
             // bce + overlap loss (Dice, Tversky): one fused two-pass kernel instead of three passes
-            int ib = terms.get(0).loss() instanceof Bce ? 0 : terms.get(1).loss() instanceof Bce ? 1 : -1;
-            if (ib >= 0 && terms.get(1 - ib).loss() instanceof OverlapLoss o) {
-                double wb = terms.get(ib).weight(), wo = terms.get(1 - ib).weight();
-                double[] v = o.forwardBackwardWithBce(pred, target, shape, grad, (float) (weight * wo), (float) (weight * wb), accumulate);
-                return wo * v[0] + wb * v[1];
-            }
+            OverlapLoss o = (OverlapLoss) terms.get(1 - ib).loss();
+            double wb = terms.get(ib).weight(), wo = terms.get(1 - ib).weight();
+            double[] v = o.forwardBackwardWithBce(pred, target, shape, grad, (float) (weight * wo), (float) (weight * wb), accumulate);
+            return wo * v[0] + wb * v[1];
         }
         double v = 0;
         boolean acc = accumulate;

@@ -44,6 +44,20 @@ class LossApiTest {
     }
 
     @Test
+    void weightedSumsCountTheBytesTheirPassesMove() {
+        // bce with Dice or Tversky runs as one fused two-pass kernel: read pred and target twice, write the gradient
+        for (String name : new String[]{"bce-dice", "bce-dice-a", "bce-tversky"}) assertEquals(20, Losses.get(name).bytesPerElement(), name);
+        assertEquals(20, WeightedSum.of("dice-bce", 2, Dice.seedB(), 1, new Bce()).bytesPerElement());
+        // other sums run term by term, and each later term reads the gradient it adds to: rmse 20, then bce 12 + 4
+        // (the largest term's 20 was reported, so benchmarks overstated their bandwidth by 1.8x)
+        assertEquals(36, WeightedSum.of("rmse-bce", 1, new Rmse(), 1, new Bce()).bytesPerElement());
+        assertEquals(12 + 12 + 4, WeightedSum.of("bce-bce", 1, new Bce(), 1, new Bce()).bytesPerElement());
+        assertEquals(12 + 20 + 12 + 8, new WeightedSum("three", List.of(new WeightedSum.Term(1, new Bce()),
+                new WeightedSum.Term(1, new BerHu()), new WeightedSum.Term(1, Ssim.seedA()))).bytesPerElement());
+        assertEquals(12, new WeightedSum("one", List.of(new WeightedSum.Term(3, new Bce()))).bytesPerElement());
+    }
+
+    @Test
     void ssimParametersAreChecked() {
         // null padding passed as reflect in minSize() (6) but filtered as valid: on 6×6 images an
         // 11×11 window left an empty map and the loss read 0 with no error
