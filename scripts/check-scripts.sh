@@ -124,6 +124,7 @@ cat > "$b/jdk/bin/java" <<'STANDIN'
 case " $* " in
   *" -version "*) echo 'openjdk version "25" (stand-in)' >&2 ;;
   *ConsoleLauncher*)
+    [ -z "${STANDIN_SLEEP:-}" ] || sleep "$STANDIN_SLEEP"
     printf '%s\n' "+-- JUnit Jupiter [OK]" "| '-- GpuTest [OK]" "|   '-- runs() [A] Assumption failed: no GPU here (stand-in)" \
       "" "[         1 containers found      ]" "[         0 containers aborted    ]" "[         0 containers failed     ]" \
       "[         1 tests found           ]" "[         0 tests skipped         ]" "[         1 tests started         ]" \
@@ -146,6 +147,21 @@ check "run.sh: ... and why the benchmark failed" 0 \
   "failed: jgrad.bench.GpuStandIn.run \(exit 0, 0 results: java.lang.IllegalStateException: GpuStandIn needs a CUDA device" -- \
   cat "$out/summary.txt"
 check "run.sh: JGRAD_ALLOW_GPU_SKIPS=1 exits 0" 0 "status: 0" -- env JGRAD_PEERS=0 JGRAD_ALLOW_GPU_SKIPS=1 "$b/run.sh" "$out"
+# stopped by SIGTERM to its process group (as a time limit does) while the tests run
+if command -v setsid >/dev/null 2>&1; then
+  mkdir -p "$tmp/rt"
+  TMPDIR="$tmp/rt" STANDIN_SLEEP=60 setsid "$b/run.sh" "$tmp/out-term" > /dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 1 300); do
+    compgen -G "$tmp/rt/jgrad-gpu.*/gpu.log" > /dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -TERM -- "-$pid" 2>/dev/null; wait "$pid"; rc=$?
+  check "run.sh: stopped by SIGTERM, it exits 143" 143 "" -- sh -c "exit $rc"
+  check "run.sh: ... removes its scratch folder" 0 "" -- test -z "$(ls -A "$tmp/rt")"
+  check "run.sh: ... and summary.txt says the run did not finish" 0 "did not finish" -- cat "$tmp/out-term/summary.txt"
+fi
 
 echo "check-scripts: $((n - failed)) of $n checks passed"
 [ "$failed" -eq 0 ]
