@@ -35,6 +35,7 @@ if [ $# -eq 1 ] && { [ "$1" = -h ] || [ "$1" = --help ]; }; then usage; exit 0; 
 if [ $# -ne 1 ] || [ -z "$1" ]; then usage >&2; exit 2; fi
 # The settings are checked before anything runs: a typo must not cost a 9-minute run.
 bad() { echo "run.sh: $*" >&2; exit 2; }
+case "$1" in -*) bad "unknown option $1 (the one argument is the output folder; ./$1 names a folder so called)" ;; esac
 budget=${JGRAD_GPU_BUDGET_S:-540}
 case "$budget" in *[!0-9]*) budget=0 ;; *) budget=$((10#$budget)) ;; esac
 [ "$budget" -gt 0 ] || bad "JGRAD_GPU_BUDGET_S must be a whole number of seconds above 0, not '$JGRAD_GPU_BUDGET_S'"

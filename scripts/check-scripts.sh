@@ -102,6 +102,9 @@ printf 'commit:   test\nsize:     1 MiB\n' > "$b/bundle.txt"
 : > "$b/cpu-smoke.txt"; echo "-Xss4m" > "$b/jvm-args.txt"
 check "run.sh without OUT_DIR exits 2 with the usage" 2 "run.sh OUT_DIR" -- "$b/run.sh"
 check "run.sh --help exits 0" 0 "Exit status:" -- "$b/run.sh" --help
+check "run.sh: an unknown option exits 2 naming it" 2 "unknown option --version" -- \
+  "$BASH" -c 'cd "$1" && "$2" --version' - "$tmp" "$b/run.sh"
+check "run.sh: ... and makes no folder of that name" 1 "" -- test -e "$tmp/--version"
 check "run.sh: a budget that is not a number" 2 "JGRAD_GPU_BUDGET_S must be a whole number" -- \
   env JGRAD_GPU_BUDGET_S=10m "$b/run.sh" "$tmp/out-budget"
 check "run.sh: ... is refused before OUT_DIR is made" 1 "" -- test -e "$tmp/out-budget"
