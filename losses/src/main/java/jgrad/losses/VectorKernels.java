@@ -28,7 +28,7 @@ final class VectorKernels {
 
     /**
      * e^x for x ≤ 0, lanes below −87.3 (where e^x leaves the normal floats) give 0. Written with
-     * +, ×, fma and integer bit operations only, instead of the lanewise EXP operator, whose compiled
+     * +, ×, fma and conversions only, instead of the lanewise EXP operator, whose compiled
      * (SVML) and interpreted forms may differ in the last bit: results must be identical run to
      * run. e^x = 2^n·e^r with n = round(x·log2 e), r = x − n·ln 2 (two-part ln 2), |r| ≤ 0.35,
      * and a degree-7 Taylor polynomial for e^r (relative error below 1e-8). The coefficients
@@ -38,7 +38,7 @@ final class VectorKernels {
     static FloatVector expNonPositive(FloatVector x) {
         VectorMask<Float> under = x.compare(VectorOperators.LT, -87.3f);
         FloatVector xc = x.blend(-87.3f, under);
-        FloatVector k = xc.fma(LOG2E, MAGIC), n = k.sub(MAGIC);
+        FloatVector n = xc.fma(LOG2E, MAGIC).sub(MAGIC);
         FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
         r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
         FloatVector p = FloatVector.broadcast(S, 1f / 5040);
@@ -49,9 +49,7 @@ final class VectorKernels {
         p = p.fma(r, FloatVector.broadcast(S, 0.5f));
         p = p.fma(r, FloatVector.broadcast(S, 1f));
         p = p.fma(r, FloatVector.broadcast(S, 1f));
-        // k's bits are those of 1.5·2^23 plus the integer n, so (bits + 127) << 23 is the float 2^n (the
-        // constant's own bits shift out): the same result as converting n to int, in fewer instructions
-        IntVector bits = k.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23);
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats()).blend(0f, under);
     }
 
