@@ -24,7 +24,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -79,7 +78,7 @@ public class GpuLossBench {
     public void setup() {
         if (!Cuda.available()) throw new IllegalStateException("GpuLossBench needs a CUDA device: " + Cuda.unavailableReason());
         fn = Losses.get(loss);
-        dims = Arrays.stream(shape.split("x")).mapToInt(Integer::parseInt).toArray();
+        dims = LossBench.parseShape(shape);
         int n = dims[0] * dims[1] * dims[2] * dims[3];
         float[] p = new float[n], t = new float[n];
         Rng rng = new Rng(42);
@@ -170,10 +169,8 @@ public class GpuLossBench {
 
     @TearDown
     public void close() {
-        if (pred == null) return; // the setup failed
-        for (CudaBuffer b : new CudaBuffer[]{pred, target, grad, value, copySrc, copyDst, flush}) b.close();
-        start.close();
-        end.close();
-        if (flushed != null) flushed.close();
+        // a setup that failed part-way leaves the later fields null
+        for (CudaBuffer b : new CudaBuffer[]{pred, target, grad, value, copySrc, copyDst, flush}) if (b != null) b.close();
+        for (CudaEvent e : new CudaEvent[]{start, end, flushed}) if (e != null) e.close();
     }
 }

@@ -19,7 +19,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -82,7 +81,7 @@ public class LossBench {
     @Setup
     public void setup() {
         fn = Losses.get(loss);
-        dims = Arrays.stream(shape.split("x")).mapToInt(Integer::parseInt).toArray();
+        dims = parseShape(shape);
         int n = dims[0] * dims[1] * dims[2] * dims[3];
         Rng rng = new Rng(42);
         pred = new float[n];
@@ -99,6 +98,30 @@ public class LossBench {
         if (!missing.isEmpty()) System.out.println("LossBench: registered but not in @Param (run with -p loss=...): " + missing);
         System.out.println("LossBench: " + loss + " at " + shape + ", " + Parallel.THREADS + " jgrad threads, "
                 + fn.bytesPerElement() + " B/element counted");
+    }
+
+    /**
+     * The shape parameter "NxCxHxW" as four positive sizes whose product fits an int (a float
+     * array), or an error that quotes it.
+     */
+    static int[] parseShape(String shape) {
+        String[] parts = shape == null ? new String[0] : shape.split("x", -1);
+        try {
+            if (parts.length != 4) throw new NumberFormatException();
+            int[] d = new int[4];
+            long n = 1;
+            for (int i = 0; i < 4; i++) {
+                d[i] = Integer.parseInt(parts[i].strip());
+                if (d[i] <= 0) throw new NumberFormatException();
+                n *= d[i];
+                if (n > Integer.MAX_VALUE - 16) {
+                    throw new IllegalArgumentException("shape " + shape + " has more elements than a Java array holds");
+                }
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("shape must be NxCxHxW with four positive integers (e.g. 128x1x96x96), got '" + shape + "'");
+        }
     }
 
     private static String[] paramValues() {
