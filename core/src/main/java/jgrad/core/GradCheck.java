@@ -22,7 +22,11 @@ public final class GradCheck {
     public static final double ATOL = 1e-3;
     public static final double RTOL = 1e-2;
 
-    /** Outcome of a check: the worst element and whether every element passed. */
+    /**
+     * Outcome of a check: whether every element passed, the largest |numeric − analytic|, and the
+     * worst element, the one furthest outside its tolerance (error / (atol + rtol·|numeric|)
+     * largest), so that a failed check names an element that failed.
+     */
     public record Result(boolean passed, double maxAbsError, String worst, int checked) {
         @Override
         public String toString() {
@@ -107,7 +111,7 @@ public final class GradCheck {
      * both (inputs only name the elements in the report).
      */
     public static Result compare(double[][] numeric, float[][] analytic, double atol, double rtol, Tensor... inputs) {
-        double worstErr = 0;
+        double maxErr = 0, worstRatio = 0;
         String worst = null;
         boolean passed = true;
         int checked = 0;
@@ -117,15 +121,19 @@ public final class GradCheck {
             for (int e = 0; e < numeric[k].length; e++) {
                 double num = numeric[k][e];
                 double err = Math.abs(num - analytic[k][e]);
-                if (!(err <= atol + rtol * Math.abs(num))) passed = false;
-                if (err > worstErr || Double.isNaN(err)) {
-                    worstErr = err;
+                double tolerance = atol + rtol * Math.abs(num);
+                if (!(err <= tolerance)) passed = false;
+                if (err > maxErr || Double.isNaN(err)) maxErr = err;
+                double ratio = Double.isNaN(err) ? Double.POSITIVE_INFINITY : tolerance > 0 ? err / tolerance
+                        : err > 0 ? Double.POSITIVE_INFINITY : 0;
+                if (ratio > worstRatio) {
+                    worstRatio = ratio;
                     worst = "input " + k + " index " + Arrays.toString(unravel(e, shape)) + ": analytic " + analytic[k][e] + ", numeric " + num;
                 }
                 checked++;
             }
         }
-        return new Result(passed, worstErr, worst, checked);
+        return new Result(passed, maxErr, worst, checked);
     }
 
     private static int[] unravel(int flat, int[] shape) {

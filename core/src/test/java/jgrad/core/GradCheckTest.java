@@ -33,6 +33,16 @@ class GradCheckTest {
     }
 
     @Test
+    void aFailedCheckNamesAnElementThatFailed() {
+        // element 0: error 0.5 within rtol·100; element 1: error 0.01 beyond atol, the one that fails
+        GradCheck.Result r = GradCheck.compare(new double[][]{{100.0, 0.0}}, new float[][]{{100.5f, 0.01f}},
+                GradCheck.ATOL, GradCheck.RTOL, Tensor.zeros(2));
+        assertFalse(r.passed());
+        assertTrue(r.worst().startsWith("input 0 index [1]"), r.toString());
+        assertEquals(0.5, r.maxAbsError(), 1e-6);
+    }
+
+    @Test
     void checksInputsOnADevice() {
         Device emu = EmulatedBackend.DEVICE;
         Tensor x = Tensor.randn(new Rng(3), 2, 3).to(emu).requiresGrad(true);
