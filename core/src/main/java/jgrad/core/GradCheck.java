@@ -12,6 +12,11 @@ import java.util.function.Function;
  * (L(x + ε) − L(x − ε)) / 2ε per input element, with L accumulated in double. An element passes
  * when |numeric − analytic| ≤ atol + rtol·|numeric|. Inputs may live on any device (all on one).
  *
+ * <p>Let f return its tensor as it is, not a scalar made from it ({@code .square().sum()}): the
+ * forward runs in float32, so a large scalar carries a rounding error of about 6e-8·|L|, which the
+ * central difference divides by 2ε; at |L| = 400 that is ±0.01 per element, more than the default
+ * atol, and correct derivatives fail.
+ *
  * <pre>
  *   GradCheck.assertGradients(in -&gt; in[0].sigmoid().mul(in[1]), x, y);
  * </pre>
