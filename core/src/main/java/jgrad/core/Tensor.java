@@ -104,7 +104,7 @@ public final class Tensor {
         Shape.check("Tensor.of", shape);
         if (values.length != Shape.numel(shape)) {
             throw new IllegalArgumentException("Tensor.of: " + values.length + " values do not fill shape "
-                    + Shape.str(shape) + " (" + Shape.numel(shape) + " elements)");
+                    + Shape.str(shape) + " (" + Shape.numel(shape) + " elements)" + noShapeHint("of", values.length, shape));
         }
         return new Tensor(values.clone(), 0, shape.clone(), Shape.contiguousStrides(shape));
     }
@@ -114,9 +114,15 @@ public final class Tensor {
         Shape.check("Tensor.wrap", shape);
         if (data.length != Shape.numel(shape)) {
             throw new IllegalArgumentException("Tensor.wrap: array of " + data.length + " floats does not match shape "
-                    + Shape.str(shape));
+                    + Shape.str(shape) + noShapeHint("wrap", data.length, shape));
         }
         return new Tensor(data, 0, shape.clone(), Shape.contiguousStrides(shape));
+    }
+
+    /** For a call without a shape, which asks for a 0-d tensor (torch.tensor([..]) would be 1-D). */
+    private static String noShapeHint(String op, int count, int[] shape) {
+        return shape.length > 0 ? "" : "; no shape means a 0-d tensor of one value: for a 1-D tensor pass the length, "
+                + "Tensor." + op + "(values, " + count + ")";
     }
 
     /** 0, 1, ..., n−1. */

@@ -188,6 +188,16 @@ class ViewsTest {
     }
 
     @Test
+    void valuesWithoutAShapeAreAnsweredWithTheOneDimensionalCall() {
+        // as torch.tensor([1, 2, 3]) a PyTorch user leaves the shape out; that asks for a 0-d tensor
+        assertMessage(() -> Tensor.of(new float[]{1, 2, 3}), "of without shape", "Tensor.of:", "Tensor.of(values, 3)");
+        assertMessage(() -> Tensor.wrap(new float[]{1, 2}), "wrap without shape", "Tensor.wrap:", "Tensor.wrap(values, 2)");
+        assertEquals(0, Tensor.of(new float[]{7}).rank(), "one value without a shape stays a 0-d tensor");
+        assertFalse(assertThrows(IllegalArgumentException.class, () -> Tensor.of(new float[]{1, 2, 3}, 2, 2)).getMessage()
+                .contains("no shape"), "a wrong shape that was given gets no hint about a missing one");
+    }
+
+    @Test
     void arangeRejectsNonFiniteBoundsAndOversizedRanges() {
         assertMessage(() -> Tensor.arange(0, Float.NaN, 1), "arange NaN end", "arange:", "NaN");
         assertMessage(() -> Tensor.arange(Float.NEGATIVE_INFINITY, 0, 1), "arange -inf start", "arange:", "Infinity");
