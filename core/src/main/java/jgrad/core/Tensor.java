@@ -800,6 +800,7 @@ public final class Tensor {
     public Tensor gt(Tensor o) { return Elementwise.binary(BinaryOp.GT, this, o); }
     public Tensor ge(Tensor o) { return Elementwise.binary(BinaryOp.GE, this, o); }
     public Tensor eq(float v) { return eq(scalar(v)); }
+    public Tensor ne(float v) { return ne(scalar(v)); }
     public Tensor lt(float v) { return lt(scalar(v)); }
     public Tensor le(float v) { return le(scalar(v)); }
     public Tensor gt(float v) { return gt(scalar(v)); }
@@ -836,6 +837,8 @@ public final class Tensor {
     public Tensor mean() { return Reductions.mean(this, allDims(), false); }
 
     public Tensor mean(int[] dims, boolean keepDim) { return Reductions.mean(this, dims, keepDim); }
+
+    public Tensor mean(int dim) { return mean(new int[]{dim}, false); }
 
     /**
      * Largest element, as {@code torch.amax} over every dim: ties share the gradient equally. Where

@@ -80,6 +80,7 @@ class ElementwiseTest {
         assertClose(new float[]{1, 1, 0}, a.le(b), 0);
         assertClose(new float[]{0, 1, 0}, a.eq(b), 0);
         assertClose(new float[]{1, 0, 1}, a.ne(b), 0);
+        assertClose(new float[]{1, 0, 1}, a.ne(2), 0); // a scalar operand, as eq, lt, le, gt, ge
         assertClose(new float[]{0, 0, 1}, a.gt(b), 0);
         assertClose(new float[]{0, 1, 1}, a.ge(b), 0);
         Tensor w = Tensor.where(a.gt(b), a, Tensor.scalar(-1));

@@ -29,6 +29,8 @@ class ReductionsTest {
         Tensor x = Tensor.of(new float[]{1, 5, 3, 2, 8, -4}, 2, 3);
         assertEquals(2.5f, x.mean().item(), 1e-7);
         assertClose(new float[]{3, 2}, x.mean(new int[]{1}, false), 1e-7);
+        assertClose(new float[]{3, 2}, x.mean(1), 1e-7); // one dim, as sum(int)
+        assertClose(new float[]{1.5f, 6.5f, -0.5f}, x.mean(-2), 1e-7);
         assertClose(new float[]{5, 8}, x.max(new int[]{1}, false), 0);
         assertClose(new float[]{1, -4}, x.min(new int[]{1}, false), 0);
         assertEquals(8f, x.max().item());
