@@ -244,6 +244,22 @@ class LayersTest {
         GradCheck.assertGradients(in -> new PixelShuffle(2).call(in[0]), r);
     }
 
+    @Test
+    void flattenKeepsTheBatchDimAndPassesTheGradient() {
+        Tensor x = Tensor.arange(24).reshape(2, 3, 2, 2);
+        Tensor y = new Flatten().call(x);
+        assertArrayEquals(new int[]{2, 12}, y.dims());
+        assertClose(x.toArray(), y, 0);
+        assertArrayEquals(new int[]{2, 6, 2}, new Flatten(1, 2).call(x).dims());
+        assertEquals("Flatten(start_dim=1, end_dim=-1)", new Flatten().toString());
+        // a CNN head in one Sequential: conv → pool → flatten → linear
+        Sequential net = new Sequential(new Conv2d(1, 2, 3, 1, 1, true), new MaxPool2d(2), new Flatten(), new Linear(8, 1));
+        assertArrayEquals(new int[]{3, 1}, net.call(Tensor.randn(new Rng(1), 3, 1, 4, 4)).dims());
+        Tensor r = Tensor.randn(new Rng(5), 2, 3, 1, 2).requiresGrad(true);
+        // through a transposed (non-contiguous) input, which flatten copies
+        GradCheck.assertGradients(in -> new Flatten().call(in[0].transpose(2, 3)).mul(Tensor.arange(6)), r);
+    }
+
     // ---- linear and containers ----------------------------------------------------------------
 
     @Test
