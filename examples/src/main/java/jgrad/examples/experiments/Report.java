@@ -57,6 +57,14 @@ public final class Report {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "–";
     }
 
+    /**
+     * A seed's published number with the digits it was published with (0.02 stays 0.02, not
+     * 0.0200, which would claim two digits seed A never gave); "–" where the seed gave none.
+     */
+    static String published(double v) {
+        return Double.isFinite(v) ? java.math.BigDecimal.valueOf(v).toPlainString() : "–";
+    }
+
     public static void write(CompareLosses.Outcome o, Config c, String preset, ExperimentData data, Path dataDir, String commandLine)
             throws IOException {
         Path dir = o.dir();
@@ -130,8 +138,8 @@ public final class Report {
         for (int i = 0; i < o.results().size(); i++) {
             Presets.Published p = o.combos().get(i).published();
             Experiment.Result r = o.results().get(i);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.label(), f(p.iou()), f(p.miouB()),
-                    f(p.rmse()), f(p.mrmseB()), Double.isFinite(p.seconds()) ? String.format(Locale.ROOT, "%.1f", p.seconds()) : "–",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.label(), published(p.iou()),
+                    published(p.miouB()), published(p.rmse()), published(p.mrmseB()), Double.isFinite(p.seconds()) ? String.format(Locale.ROOT, "%.1f", p.seconds()) : "–",
                     f(r.get("iou")), f(r.get("miou_b")), f(r.get("rmse")), f(r.get("mrmse_b"))));
         }
         Set<String> sources = new LinkedHashSet<>();
@@ -205,8 +213,8 @@ public final class Report {
         }
         if (Double.isFinite(bestOurs) && Double.isFinite(bestTheirs)) {
             double ceiling = presetB ? 0.5 : 1.0;
-            out.add(String.format(Locale.ROOT, "Training progress: the best %s here is %.4f against the seed's best %.4f (the metric's ceiling is %.1f). %s",
-                    maskName, bestOurs, bestTheirs, ceiling, bestOurs < 0.8 * bestTheirs
+            out.add(String.format(Locale.ROOT, "Training progress: the best %s here is %.4f against the seed's best %s (the metric's ceiling is %.1f). %s",
+                    maskName, bestOurs, published(bestTheirs), ceiling, bestOurs < 0.8 * bestTheirs
                             ? "These models are far from converged, so this ranking says which losses learn fastest in the first few hundred steps "
                             + "at this scale, not which ends best; run with more data and epochs (see --help) before drawing the seed's conclusion."
                             : "These models reach a similar level as the seed's, so the rankings are comparable in kind."));
@@ -216,8 +224,8 @@ public final class Report {
                 if ("berhu".equals(rs.get(i).objective().depth())) {
                     int rank = rankOf(rs, i, depthKey, false);
                     out.add(String.format(Locale.ROOT, "Textbook BerHu (bce-dice/berhu) reached %s %s here, rank %d of %d; seed B's buggy BerHu "
-                                    + "gave %.4f, its worst row. %s", depthName, f(rs.get(i).get(depthKey)), rank, countFinite(rs, depthKey),
-                            cs.get(i).published().mrmseB(), rank <= countFinite(rs, depthKey) / 2
+                                    + "gave %s, its worst row. %s", depthName, f(rs.get(i).get(depthKey)), rank, countFinite(rs, depthKey),
+                            published(cs.get(i).published().mrmseB()), rank <= countFinite(rs, depthKey) / 2
                                     ? "With the bug fixed, BerHu is no longer the worst depth loss."
                                     : "It is still in the lower half here."));
                 }
@@ -253,8 +261,8 @@ public final class Report {
             t.sort(byTheirs);
             int tb = t.get(0), tw = t.get(t.size() - 1);
             s.append(String.format(Locale.ROOT, " The seed's best was %s (%s, theirs) and its worst %s (%s, theirs): ",
-                    rs.get(tb).label(), f(theirs.applyAsDouble(cs.get(tb).published())), rs.get(tw).label(),
-                    f(theirs.applyAsDouble(cs.get(tw).published()))));
+                    rs.get(tb).label(), published(theirs.applyAsDouble(cs.get(tb).published())), rs.get(tw).label(),
+                    published(theirs.applyAsDouble(cs.get(tw).published()))));
             s.append(tb == best ? "the same winner" : String.format(Locale.ROOT, "a different winner (theirs ranks %s here, %.4f from the best)",
                     ordinal(ours.indexOf(tb) + 1), Math.abs(rs.get(tb).get(key) - rs.get(best).get(key))));
             s.append(tw == worst ? ", the same loser." : ", a different loser.");

@@ -1,0 +1,63 @@
+package jgrad.examples.cli;
+
+import jgrad.examples.data.Layout;
+import jgrad.examples.data.SceneGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The report quotes the seeds' numbers as they were published: with their own digits (seed A gave
+ * 0.02 and 0.893, not 0.0200 and 0.8930).
+ */
+class ReportPublishedNumbersTest {
+    @TempDir
+    Path tmp;
+
+    private String report(String preset, String only, int size) throws Exception {
+        Path data = tmp.resolve("data" + size);
+        if (!Files.exists(data)) SceneGenerator.generate(new SceneGenerator.Options(data, Layout.B, 16, size, 2, 4, 1, 1, 0.92f), null);
+        String name = preset + "-" + size;
+        CliRun r = CliRun.of("compare-losses", "--preset", preset, "--only", only, "--data", data.toString(), "--runs",
+                tmp.resolve("runs").toString(), "--name", name, "--size", String.valueOf(size), "--width", "1", "--train", "8",
+                "--val", "4", "--batch", "4", "--epochs", "1", "--no-progress", "--quiet");
+        assertEquals(0, r.code(), r.out() + r.err());
+        return Files.readString(tmp.resolve("runs").resolve(name).resolve("report.md"));
+    }
+
+    private static String publishedRow(String md, String label) {
+        String table = md.substring(md.indexOf("## The seeds' published numbers"), md.indexOf("## What won here"));
+        for (String line : table.split("\n")) if (line.startsWith("| " + label + " |")) return line;
+        throw new AssertionError("no row " + label + " in " + table);
+    }
+
+    @Test
+    void seedAsNumbersKeepTheirPublishedDigits() throws Exception {
+        String md = report("a", "rmse+bce-dice,ssim+dice", 32);
+        // | combination | IoU (A) | mIoU (B) | RMSE (A) | mRMSE (B) | time | ours ...
+        String[] first = publishedRow(md, "rmse+bce-dice").split("\\|"), second = publishedRow(md, "ssim+dice").split("\\|");
+        assertEquals("0.893", first[2].trim(), md);
+        assertEquals("0.021", first[4].trim(), md);
+        assertEquals("0.891", second[2].trim(), md);
+        assertEquals("0.02", second[4].trim(), md);
+        assertEquals("–", second[3].trim(), md);
+        for (String padded : new String[]{"0.8930", "0.0210", "0.0200", "0.8910"}) assertFalse(md.contains(padded), padded + " in " + md);
+        assertTrue(md.contains("The seed's best was rmse+bce-dice (0.893, theirs)"), md);
+    }
+
+    @Test
+    void seedBsNumbersKeepTheirFourPlaces() throws Exception {
+        String md = report("b", "bce/bce,dice-b/bce", 16);
+        String[] row = publishedRow(md, "bce/bce").split("\\|");
+        assertEquals("0.1279", row[3].trim(), md);
+        assertEquals("0.1149", row[5].trim(), md);
+        assertEquals("196.1", row[6].trim(), md);
+        assertEquals("0.0858", publishedRow(md, "dice-b/bce").split("\\|")[5].trim(), md);
+    }
+}
