@@ -15,7 +15,8 @@ import java.util.Locale;
  *       of them (0.1278 for bce/bce's 0.12789…, 0.0993 for bce-dice/bce's 0.09939…).</li>
  *   <li><b>A</b>: DSResNet with A's three combined losses (depth weight 2), then MaskNet with BCE,
  *       SSIM and Dice on the mask alone; published IoU and RMSE after 3 epochs (joint) and the
- *       15-epoch IoU of the MaskNet test.</li>
+ *       approximate 15-epoch IoU of the MaskNet test (≈ 0.838, 0.857, 0.862; its image size is not
+ *       known).</li>
  * </ul>
  */
 public final class Presets {
@@ -54,7 +55,7 @@ public final class Presets {
                         new Published(src, 0.891, Double.NaN, 0.02, Double.NaN, Double.NaN)));
                 out.add(new Combo(new Objective("rmse+bce", "bce", 1, "rmse", 2), "dsresnet",
                         new Published(src, 0.826, Double.NaN, 0.021, Double.NaN, Double.NaN)));
-                String m = "A: MaskNet 224x224, 15 epochs";
+                String m = "A: MaskNet on the mask alone, 15 epochs, IoU given only approximately (image size not stated)";
                 out.add(new Combo(Objective.maskOnly("bce"), "masknet", new Published(m, 0.838, Double.NaN, Double.NaN, Double.NaN, Double.NaN)));
                 out.add(new Combo(Objective.maskOnly("ssim-a"), "masknet", new Published(m, 0.857, Double.NaN, Double.NaN, Double.NaN, Double.NaN)));
                 out.add(new Combo(Objective.maskOnly("dice-a"), "masknet", new Published(m, 0.862, Double.NaN, Double.NaN, Double.NaN, Double.NaN)));

@@ -52,6 +52,16 @@ class ReportPublishedNumbersTest {
     }
 
     @Test
+    void seedAsMaskNetNumbersAreMarkedApproximateAndClaimNoImageSize() throws Exception {
+        String md = report("a", "bce,dice-a", 16);
+        assertEquals("0.838", publishedRow(md, "bce").split("\\|")[2].trim(), md);
+        assertEquals("0.862", publishedRow(md, "dice-a").split("\\|")[2].trim(), md);
+        String setups = md.substring(md.indexOf("Their setups:"));
+        assertTrue(setups.contains("A: MaskNet on the mask alone, 15 epochs, IoU given only approximately"), setups);
+        assertFalse(md.contains("224x224"), md);
+    }
+
+    @Test
     void seedBsNumbersKeepTheirFourPlaces() throws Exception {
         String md = report("b", "bce/bce,dice-b/bce", 16);
         String[] row = publishedRow(md, "bce/bce").split("\\|");
