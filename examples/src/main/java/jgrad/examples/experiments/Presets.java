@@ -10,9 +10,11 @@ import java.util.Locale;
  *
  * <ul>
  *   <li><b>B</b>: ResUNet v2, total = seg(m) + 2·depth(d), nine (seg, depth) pairs; B's dice is
- *       {@code dice-b}, its SSIM {@code ssim-b}; published mIoU (B), mRMSE (B) and seconds. The
- *       values are B's per-run printouts rounded to four places: B's own summary table truncated two
- *       of them (0.1278 for bce/bce's 0.12789…, 0.0993 for bce-dice/bce's 0.09939…).</li>
+ *       {@code dice-b}, its SSIM {@code ssim-b}; published mIoU (B), mRMSE (B) and seconds. mIoU and
+ *       mRMSE are the four places of B's loss table, which cuts its per-run printouts (0.28827… →
+ *       0.2882), except two that are quoted rounded from the printouts: bce/bce's mIoU 0.1279
+ *       (0.12789…, table 0.1278) and bce-dice/bce's mRMSE 0.0994 (0.09939…, table 0.0993). The
+ *       seconds are the printouts to 0.1 s. {@link Report} says so under the published table.</li>
  *   <li><b>A</b>: DSResNet with A's three combined losses (depth weight 2), then MaskNet with BCE,
  *       SSIM and Dice on the mask alone; published IoU and RMSE after 3 epochs (joint) and the
  *       approximate 15-epoch IoU of the MaskNet test (≈ 0.838, 0.857, 0.862; its image size is not

@@ -145,6 +145,11 @@ public final class Report {
         Set<String> sources = new LinkedHashSet<>();
         for (Presets.Combo k : o.combos()) sources.add(k.published().source());
         md.append("\nTheir setups: ").append(String.join("; ", sources)).append(".\n\n");
+        if (b) {
+            md.append("Seed B's mIoU (B) and mRMSE (B) are the four places of its write-up's loss table, except bce/bce's mIoU (B) and "
+                    + "bce-dice/bce's mRMSE (B): there its per-run printouts (0.12789… and 0.09939…) are quoted rounded, 0.1279 and "
+                    + "0.0994, where the table prints 0.1278 and 0.0993. Its times are the per-run printouts to 0.1 s.\n\n");
+        }
 
         md.append("## What won here, and does it agree with the seeds?\n\n");
         for (String s : findings(o, b)) md.append("- ").append(s).append('\n');

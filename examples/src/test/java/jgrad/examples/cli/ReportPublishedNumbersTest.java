@@ -69,5 +69,13 @@ class ReportPublishedNumbersTest {
         assertEquals("0.1149", row[5].trim(), md);
         assertEquals("196.1", row[6].trim(), md);
         assertEquals("0.0858", publishedRow(md, "dice-b/bce").split("\\|")[5].trim(), md);
+        // B's own table prints 0.1278 for bce/bce: the report says which figure it quotes and why
+        assertTrue(md.contains("its per-run printouts (0.12789… and 0.09939…) are quoted rounded, 0.1279 and 0.0994, where the "
+                + "table prints 0.1278 and 0.0993"), md);
+    }
+
+    @Test
+    void presetAHasNoNoteAboutSeedBsTable() throws Exception {
+        assertFalse(report("a", "bce", 16).contains("0.1278"));
     }
 }
