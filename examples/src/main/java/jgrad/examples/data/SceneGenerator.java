@@ -24,16 +24,16 @@ import jgrad.core.io.AtomicFile;
  * ({@link SceneSampler}, {@link Scene}) as backgrounds, each shared by {@code perBg} foreground
  * variants, with the exact foreground mask and depth map of every variant.
  *
- * <p><b>Files.</b> bg and fg_bg are RGB JPEGs; the mask is a gray JPEG of 0 / 255 (JPEG, as the
- * seeds stored it, so edges carry small compression ringing: that is why seed A did not binarise
- * and seed B thresholded at 150); depth is an 8-bit gray JPEG (layout A) or PNG (layout B).
+ * <p><b>Files.</b> bg and fg_bg are RGB JPEGs; the mask is a gray JPEG of 0 / 255 (JPEG, as both
+ * seeds stored it, so edges carry small compression ringing, which seed A's preprocessing keeps
+ * and seed B's removes by thresholding at 150); depth is an 8-bit gray JPEG (layout A) or PNG
+ * (layout B).
  *
  * <p><b>Depth normalisation.</b> Camera-space z (distance along the viewing axis, metres) mapped
  * linearly to [0,1] with <b>1 = near</b>: value = clamp((FAR − z)/(FAR − NEAR), 0, 1), NEAR = 1 m,
  * FAR = 10 m, the same for every scene. Nothing is clamped in practice: rooms are at most 8.5 m
  * deep (z up to about 8.7 m at the far floor corners), and the nearest visible points, the floor at
- * the bottom edge and objects close to the camera, are about 1.4 m away. Nearer is brighter, as in the seeds' DenseDepth maps. The 8-bit files
- * hold round(255·value).
+ * the bottom edge and objects close to the camera, are about 1.4 m away. Nearer is brighter. The 8-bit files hold round(255·value).
  *
  * <p><b>Writing.</b> Every file is written to a temporary name and renamed into place, so a run
  * that fails or is killed leaves only whole files (and, without {@code file_map.txt}, an

@@ -7,8 +7,9 @@
  * foreground variants (people-, animal- and box-like objects on the floor). {@link
  * jgrad.examples.data.Scene} ray-casts them: fg_bg is the same scene plus the foreground, the mask
  * is where the nearest hit is a foreground primitive, and the depth is the exact camera-space z,
- * stored as (10 m − z)/(10 m − 1 m) clamped to [0,1], i.e. 1 = near (nearer is brighter, as in the
- * seeds' DenseDepth pseudo-labels). Output is a pure function of the seed.
+ * stored as (10 m − z)/(10 m − 1 m) clamped to [0,1], i.e. 1 = near (nearer is brighter); the
+ * seeds' depth maps were pseudo-labels of a pretrained DenseDepth network, also in [0,1]. Output
+ * is a pure function of the seed.
  *
  * <p><b>Reading</b>: {@link jgrad.examples.data.DatasetIndex} scans and validates a folder (file
  * existence, pairing) up front; {@link jgrad.examples.data.DepthMaskDataset} decodes, checks sizes,
