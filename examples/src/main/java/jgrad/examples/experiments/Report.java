@@ -99,8 +99,10 @@ public final class Report {
         md.append("## How this run differs from the seeds\n\n");
         boolean synthetic = c.string("data").isBlank();
         md.append(synthetic
-                ? "- The images are synthetic rendered rooms with pasted objects and **exact** depth (1 = near), not photographs with DenseDepth pseudo-labels.\n"
-                : "- The data is the folder given with --data; the seeds used their own photographs with DenseDepth pseudo-labels.\n");
+                ? "- The images are synthetic rendered rooms with pasted objects and **exact** depth (1 = near), not the seeds' "
+                + "pasted-object images with depth pseudo-labels from a pretrained DenseDepth network.\n"
+                : "- The data is the folder given with --data; the seeds used their own pasted-object images with depth pseudo-labels "
+                + "from a pretrained DenseDepth network.\n");
         md.append(data.splitByBackground()
                 ? "- Training and validation images are disjoint, and no background appears in both; seed B drew its test set from its training set"
                 + (b ? ".\n" : ", and seed A split its images 70/30 after a shuffle, so its 100 backgrounds appeared on both sides.\n")

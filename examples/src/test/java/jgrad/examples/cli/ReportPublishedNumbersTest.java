@@ -59,6 +59,10 @@ class ReportPublishedNumbersTest {
         String setups = md.substring(md.indexOf("Their setups:"));
         assertTrue(setups.contains("A: MaskNet on the mask alone, 15 epochs, IoU given only approximately"), setups);
         assertFalse(md.contains("224x224"), md);
+        // the seeds' fg_bg images were composites and their depth came from a network, as the report says
+        assertTrue(md.contains("the seeds used their own pasted-object images with depth pseudo-labels from a pretrained DenseDepth "
+                + "network"), md);
+        assertFalse(md.contains("photograph"), md);
     }
 
     @Test
