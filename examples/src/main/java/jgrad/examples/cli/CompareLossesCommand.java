@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
                 "Preset b: ResUNet, total = seg + 2*depth for B's nine pairs. Preset a: DSResNet with A's three combined losses, "
                         + "then MaskNet with bce, ssim-a and dice-a on the mask alone.",
                 "With no options: the B preset on the CPU with a cached synthetic set (1,024 training and 128 validation images, "
-                        + "32x32), ResUNet at width 2, AdamW + OneCycleLR (max lr 0.05), 5 epochs, batch 16; about 2 minutes on a 2-core machine (build and data generation included). The seeds' scale: --size 96 --batch 128 --train 17500 --width full."})
+                        + "32x32), ResUNet at width 2, AdamW + OneCycleLR (max lr 0.05), 5 epochs, batch 16; about 2 minutes on a 2-core machine (build and data generation included). "
+                        + "Seed B's scale: --size 96 --batch 128 --train 17500 --width full; seed A trained on 280,000 images at 96x96 "
+                        + "with SGD + ReduceLROnPlateau for 3 epochs (its setup: the config seed-a-loss-test in examples/configs)."})
 public final class CompareLossesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
