@@ -224,7 +224,8 @@ public final class Report {
                     maskName, bestOurs, published(bestTheirs), ceiling, bestOurs < 0.8 * bestTheirs
                             ? "These models are far from converged, so this ranking says which losses learn fastest in the first few hundred steps "
                             + "at this scale, not which ends best; run with more data and epochs (see --help) before drawing the seed's conclusion."
-                            : "These models reach a similar level as the seed's, so the rankings are comparable in kind."));
+                            : "The best score is within a fifth of the seed's, but the data and scale differ from the seed's, so this "
+                            + "ranking is evidence about these losses on this data, not a reproduction of the seed's ranking."));
         }
         if (presetB) {
             for (int i = 0; i < rs.size(); i++) {
