@@ -202,6 +202,16 @@ class OptimizerTest {
         assertEquals(4, c.stepCount(r));
     }
 
+    /** s with one option of its first parameter group set to value. */
+    @SuppressWarnings("unchecked")
+    private static OptimizerState withGroupOption(OptimizerState s, String option, Object value) {
+        Map<String, Object> group = new java.util.LinkedHashMap<>((Map<String, Object>) ((List<?>) s.meta().get("param_groups")).get(0));
+        group.put(option, value);
+        Map<String, Object> meta = new java.util.LinkedHashMap<>(s.meta());
+        meta.put("param_groups", List.of(group));
+        return new OptimizerState(meta, s.tensors());
+    }
+
     private static OptimizerState jsonRoundTrip(OptimizerState s) {
         var meta = jgrad.nn.io.Json.parseObject(jgrad.nn.io.Json.write(s.meta()));
         return new OptimizerState(meta, s.tensors());
@@ -226,7 +236,6 @@ class OptimizerTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void loadStateDictChecksTheSavedGroupOptionsAsTheConstructorDoes() {
         Tensor p = param(1f, 2f);
         Adam adam = new Adam(List.of(p), 0.1);
@@ -238,26 +247,18 @@ class OptimizerTest {
                 new Object[]{"lr", -0.5, "invalid learning rate -0.5"},
                 new Object[]{"eps", "tiny", "option eps is tiny, not a number"});
         for (Object[] c : cases) {
-            Map<String, Object> group = new java.util.LinkedHashMap<>((Map<String, Object>) ((List<?>) saved.meta().get("param_groups")).get(0));
-            group.put((String) c[0], c[1]);
-            Map<String, Object> meta = new java.util.LinkedHashMap<>(saved.meta());
-            meta.put("param_groups", List.of(group));
-            var e = assertThrows(IllegalArgumentException.class, () -> adam.loadStateDict(new OptimizerState(meta, saved.tensors())),
-                    c[0] + " = " + c[1]);
+            OptimizerState bad = withGroupOption(saved, (String) c[0], c[1]);
+            var e = assertThrows(IllegalArgumentException.class, () -> adam.loadStateDict(bad), c[0] + " = " + c[1]);
             assertTrue(e.getMessage().contains("group 0: " + c[2]), e.getMessage());
         }
         assertEquals(0.1, adam.lr(), "nothing was loaded");
         assertEquals(0.9, adam.paramGroups().get(0).get("beta1"));
         // PyTorch saves its flags as booleans: they load as 1 and 0
         SGD sgd = new SGD(List.of(param(1f, 2f)), 0.1, 0.9);
-        Map<String, Object> group = new java.util.LinkedHashMap<>((Map<String, Object>) ((List<?>) sgd.stateDict().meta().get("param_groups")).get(0));
-        group.put("nesterov", true);
-        Map<String, Object> meta = new java.util.LinkedHashMap<>(sgd.stateDict().meta());
-        meta.put("param_groups", List.of(group));
-        sgd.loadStateDict(new OptimizerState(meta, Map.of()));
+        OptimizerState nesterov = withGroupOption(sgd.stateDict(), "nesterov", true);
+        sgd.loadStateDict(nesterov);
         assertEquals(1.0, sgd.paramGroups().get(0).get("nesterov"));
-        group.put("momentum", 0.0);
-        var e = assertThrows(IllegalArgumentException.class, () -> sgd.loadStateDict(new OptimizerState(meta, Map.of())));
+        var e = assertThrows(IllegalArgumentException.class, () -> sgd.loadStateDict(withGroupOption(nesterov, "momentum", 0.0)));
         assertTrue(e.getMessage().contains("nesterov momentum requires a momentum > 0"), e.getMessage());
     }
 
