@@ -655,24 +655,32 @@ public final class Tensor {
         return slice(d, start, start + length, 1);
     }
 
-    /** Elements start, start+step, ... below end along dim, as a view. */
+    /**
+     * Elements start, start+step, ... below end along dim, as a view: {@code x[start:end:step]}
+     * in Python, with its rules. A negative start or end counts from the end (−1 is the last
+     * element); both are then clamped to [0, size], and an end at or before start gives an empty
+     * view. So {@code slice(0, -2, Integer.MAX_VALUE, 1)} is the last two elements.
+     */
     public Tensor slice(int dim, int start, int end, int step) {
         int d = Shape.normalizeDim("slice", dim, shape.length);
         if (step <= 0) throw new IllegalArgumentException("slice: step must be positive, got " + step);
-        if (start < 0 || end > shape[d] || start > end) {
-            throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") is outside dim " + dim
-                    + " of size " + shape[d] + " (shape " + Shape.str(shape) + ")");
-        }
+        int from = clampIndex(start, shape[d]), to = Math.max(from, clampIndex(end, shape[d]));
         int[] ns = shape.clone(), nst = strides.clone();
-        ns[d] = end == start ? 0 : (end - start - 1) / step + 1; // ⌈(end − start)/step⌉ without overflow for a large step
+        ns[d] = to == from ? 0 : (to - from - 1) / step + 1; // ⌈(end − start)/step⌉ without overflow for a large step
         nst[d] = strides[d] * step;
-        Tensor out = viewOf(offset + start * strides[d], ns, nst);
+        Tensor out = viewOf(offset + from * strides[d], ns, nst);
         int[] in = shape;
         return Autograd.record("slice", out, g -> {
             Tensor full = zeros(g.device(), in);
-            Elementwise.copyInto(full.slice(d, start, end, step), g);
+            Elementwise.copyInto(full.slice(d, from, to, step), g);
             return new Tensor[]{full};
         }, this);
+    }
+
+    /** Python's index rule for a slice end: negative counts from the end, then clamped to [0, size]. */
+    private static int clampIndex(int i, int size) {
+        long j = i < 0 ? (long) i + size : i;
+        return (int) Math.max(0, Math.min(size, j));
     }
 
     /** Broadcasts size-1 dims (and new leading dims) to the given sizes without copying; −1 keeps a size. */

@@ -132,6 +132,23 @@ class ViewsTest {
     }
 
     @Test
+    void sliceFollowsPythonsRulesForNegativeAndOutOfRangeEnds() {
+        Tensor a = Tensor.arange(6); // x[a:b:c] in Python on [0, 1, 2, 3, 4, 5]
+        assertClose(new float[]{4, 5}, a.slice(0, -2, Integer.MAX_VALUE, 1), 0);     // x[-2:]
+        assertClose(new float[]{0, 1, 2, 3, 4}, a.slice(0, 0, -1, 1), 0);            // x[:-1]
+        assertClose(new float[]{1, 3}, a.slice(0, -5, -1, 2), 0);                    // x[-5:-1:2]
+        assertClose(new float[]{0, 1, 2, 3, 4, 5}, a.slice(0, -100, 100, 1), 0);     // x[-100:100]
+        assertEquals(0, a.slice(0, 4, 2, 1).numel());                                // x[4:2]
+        assertEquals(0, a.slice(0, 6, 9, 1).numel());                                // x[6:9]
+        assertEquals(0, a.slice(0, -1, -3, 1).numel());                              // x[-1:-3]
+        // the gradient goes back to the elements the view took
+        Tensor x = Tensor.arange(6).requiresGrad(true);
+        x.slice(0, -3, 100, 2).sum().backward();
+        assertClose(new float[]{0, 0, 0, 1, 0, 1}, x.grad(), 0);
+        assertMessage(() -> a.slice(0, 0, 2, 0), "step 0", "slice:", "step must be positive");
+    }
+
+    @Test
     void copyFromASourceSharingTheStorageReadsItBeforeWriting() {
         Tensor t = grid().narrow(1, 0, 2).contiguous(); // [[0, 1], [3, 4]]
         t.copyFrom(t.transpose(0, 1));
