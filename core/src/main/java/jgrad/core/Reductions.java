@@ -130,6 +130,27 @@ final class Reductions {
         }, x);
     }
 
+    /**
+     * argmax (or argmin) along one dim, from ops every device has: with m the extreme (NaN when
+     * the slice holds one), the hits are x = m or x ≠ x (NaN); hit·(n − i) is largest at the first
+     * hit, so the index is n − max(hit·(n − i)).
+     */
+    static Tensor argExtreme(Tensor x, int dim, boolean keepDim, boolean max) {
+        String op = max ? "argmax" : "argmin";
+        int d = Shape.normalizeDim(op, dim, x.shape.length);
+        int n = x.shape[d];
+        if (n == 0) throw new IllegalArgumentException(op + ": dim " + dim + " is empty (shape " + Shape.str(x.shape) + ")");
+        try (var ignored = Autograd.noGrad()) {
+            Tensor m = extreme(x, new int[]{d}, true, max);
+            Tensor hit = x.eq(m).add(x.ne(x)).gt(0f);
+            int[] along = new int[x.shape.length];
+            java.util.Arrays.fill(along, 1);
+            along[d] = n;
+            Tensor fromEnd = Tensor.arange(n).rsub(n).reshape(along).to(x.device());
+            return hit.mul(fromEnd).max(new int[]{d}, keepDim).rsub(n);
+        }
+    }
+
     static Tensor var(Tensor x, int[] dims, int correction, boolean keepDim) {
         boolean[] red = mark("var", x, dims);
         long n = 1;

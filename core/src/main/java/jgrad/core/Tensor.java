@@ -868,6 +868,15 @@ public final class Tensor {
     /** Smallest values over dims, as {@code torch.amin}: see {@link #max(int[], boolean)}. */
     public Tensor min(int[] dims, boolean keepDim) { return Reductions.extreme(this, dims, keepDim, false); }
 
+    /**
+     * Index of the largest element along dim, as {@code torch.argmax}: the first one when several
+     * tie, the first NaN when there is one. A float tensor of indices, without a gradient.
+     */
+    public Tensor argmax(int dim, boolean keepDim) { return Reductions.argExtreme(this, dim, keepDim, true); }
+
+    /** Index of the smallest element along dim, as {@code torch.argmin}: see {@link #argmax}. */
+    public Tensor argmin(int dim, boolean keepDim) { return Reductions.argExtreme(this, dim, keepDim, false); }
+
     /** Variance over all elements with Bessel's correction (as torch.var). */
     public Tensor var() { return Reductions.var(this, allDims(), 1, false); }
 

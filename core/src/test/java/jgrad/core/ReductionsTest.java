@@ -144,4 +144,51 @@ class ReductionsTest {
         assertThrows(IllegalArgumentException.class, () -> x.sum(new int[]{0, -1}, false));
         assertThrows(IllegalArgumentException.class, () -> x.squeeze(1));
     }
+
+    /** argmax/argmin by plain loops: the first extreme, or the first NaN, along dim d of a 3-d tensor. */
+    private static float[] argOracle(float[] v, int[] sh, int d, boolean max) {
+        int[] st = {sh[1] * sh[2], sh[2], 1};
+        int a = d == 0 ? 1 : 0, b = d == 2 ? 1 : 2;
+        float[] out = new float[v.length / sh[d]];
+        int k = 0;
+        for (int i = 0; i < sh[a]; i++) {
+            for (int j = 0; j < sh[b]; j++) {
+                int best = 0;
+                float bv = Float.NaN;
+                for (int t = 0; t < sh[d]; t++) {
+                    float x = v[i * st[a] + j * st[b] + t * st[d]];
+                    if (Float.isNaN(x)) { best = t; break; }
+                    if (t == 0 || (max ? x > bv : x < bv)) { best = t; bv = x; }
+                }
+                out[k++] = best;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void argmaxAndArgminGiveTheFirstExtremeOrTheFirstNaN() {
+        Rng rng = new Rng(7);
+        int[] sh = {3, 5, 4};
+        float[] v = new float[60];
+        for (int i = 0; i < v.length; i++) v[i] = rng.nextInt(4); // many ties
+        v[17] = Float.NaN;
+        v[19] = Float.NaN;
+        Tensor x = Tensor.of(v, sh);
+        for (int d = 0; d < 3; d++) {
+            for (boolean max : new boolean[]{true, false}) {
+                float[] want = argOracle(v, sh, d, max);
+                Tensor got = max ? x.argmax(d, false) : x.argmin(d - 3, true);
+                assertClose(want, got, 0);
+                assertEquals(max ? 2 : 3, got.dims().length, "keepDim " + !max);
+            }
+        }
+        // a strided view, and the emulated device
+        Tensor t = x.transpose(0, 2);
+        assertClose(argOracle(t.contiguous().toArray(), t.dims(), 1, true), t.argmax(1, false), 0);
+        assertClose(x.argmax(2, false).toArray(), x.to(EmulatedBackend.DEVICE).argmax(2, false), 0);
+        Tensor w = Tensor.of(new float[]{1, 2}, 2).requiresGrad(true);
+        assertFalse(w.argmax(0, false).requiresGrad(), "indices carry no gradient");
+        assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 0).argmax(1, false));
+    }
 }

@@ -260,6 +260,13 @@ class LayersTest {
         GradCheck.assertGradients(in -> new Flatten().call(in[0].transpose(2, 3)).mul(Tensor.arange(6)), r);
     }
 
+    @Test
+    void tanhByHandAndGradient() {
+        Tensor x = Tensor.of(new float[]{-2, 0, 0.5f}, 3);
+        assertClose(new float[]{(float) Math.tanh(-2), 0, (float) Math.tanh(0.5)}, new Tanh().call(x), 1e-7f);
+        GradCheck.assertGradients(in -> new Tanh().call(in[0]), Tensor.randn(new Rng(3), 2, 5).requiresGrad(true));
+    }
+
     // ---- linear and containers ----------------------------------------------------------------
 
     @Test
