@@ -111,6 +111,49 @@ public final class Functional {
     }
 
 
+    /**
+     * log softmax along dim, as {@code torch.log_softmax}: x − m − log Σ e^(x − m), with m the
+     * maximum along dim (held constant: the result does not depend on it, and it keeps e^(x − m) ≤ 1
+     * from overflowing). A composite, so its gradient (g − softmax·Σg) comes from its parts.
+     */
+    public static Tensor logSoftmax(Tensor x, int dim) {
+        int d = Shape.normalizeDim("logSoftmax", dim, x.dims().length);
+        Tensor shifted = x.sub(x.max(new int[]{d}, true).detach());
+        return shifted.sub(shifted.exp().sum(new int[]{d}, true).log());
+    }
+
+    /** softmax along dim, as {@code torch.softmax}: e^(log softmax). */
+    public static Tensor softmax(Tensor x, int dim) {
+        return logSoftmax(x, dim).exp();
+    }
+
+    /**
+     * Cross-entropy of class scores, as {@code torch.nn.functional.cross_entropy} with its defaults
+     * (mean over every position, no weights, no smoothing): logits N×C (or N×C×d1×…), target the
+     * class indices as floats, of the logits' shape without dim 1; loss = −mean(log softmax(logits)
+     * at the target's class). The gradient w.r.t. the logits is (softmax − onehot)/positions.
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor target) {
+        int[] ld = logits.dims(), td = target.dims();
+        if (ld.length < 2) throw new IllegalArgumentException("crossEntropy: logits must be N×C or N×C×…, got " + Shape.str(ld));
+        int c = ld[1];
+        int[] want = new int[ld.length - 1];
+        want[0] = ld[0];
+        System.arraycopy(ld, 2, want, 1, ld.length - 2);
+        if (!java.util.Arrays.equals(td, want)) {
+            throw new IllegalArgumentException("crossEntropy: target " + Shape.str(td) + " must be logits " + Shape.str(ld)
+                    + " without the class dim, " + Shape.str(want));
+        }
+        int[] classes = new int[ld.length];
+        java.util.Arrays.fill(classes, 1);
+        classes[1] = c;
+        Tensor oneHot = target.detach().unsqueeze(1).eq(Tensor.arange(c).reshape(classes).to(target.device()));
+        if (oneHot.sum(new int[]{1}, false).min().item() != 1f) {
+            throw new IllegalArgumentException("crossEntropy: the target holds a value that is not a class index in [0, " + c + ")");
+        }
+        return logSoftmax(logits, 1).mul(oneHot).sum(new int[]{1}, false).mean().neg();
+    }
+
     /** x·Wᵀ + b for x of shape …×in, W of shape out×in (composite of matmul). */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         Tensor y = x.matmul(weight.transpose(0, 1));
