@@ -938,6 +938,14 @@ public final class Tensor {
         if (n <= 64) {
             float[] v = toArray();
             sb.append(' ').append(Arrays.toString(v));
+        } else {
+            // the first and last three values in row-major order, as torch summarises a large tensor;
+            // only those six are read (a device tensor is not copied whole)
+            try (var ignored = Autograd.noGrad()) {
+                Tensor flat = reshape(n);
+                String head = Arrays.toString(flat.narrow(0, 0, 3).toArray()), tail = Arrays.toString(flat.narrow(0, n - 3, 3).toArray());
+                sb.append(' ').append(head, 0, head.length() - 1).append(", ..., ").append(tail, 1, tail.length());
+            }
         }
         return sb.toString();
     }

@@ -149,6 +149,17 @@ class ViewsTest {
     }
 
     @Test
+    void toStringShowsSmallTensorsWholeAndLargeOnesByTheirEnds() {
+        assertEquals("Tensor[2, 2] [0.0, 1.0, 2.0, 3.0]", Tensor.arange(4).reshape(2, 2).toString());
+        assertEquals("Tensor[10, 10] [0.0, 1.0, 2.0, ..., 97.0, 98.0, 99.0]", Tensor.arange(100).reshape(10, 10).toString());
+        // a transposed view is listed in its own (logical) order, and printing records no graph
+        Tensor x = Tensor.arange(100).reshape(10, 10).requiresGrad(true);
+        String t = x.transpose(0, 1).toString();
+        assertTrue(t.endsWith("[0.0, 10.0, 20.0, ..., 79.0, 89.0, 99.0]"), t);
+        assertEquals(0, x.version(), "printing changed nothing");
+    }
+
+    @Test
     void copyFromASourceSharingTheStorageReadsItBeforeWriting() {
         Tensor t = grid().narrow(1, 0, 2).contiguous(); // [[0, 1], [3, 4]]
         t.copyFrom(t.transpose(0, 1));
