@@ -76,9 +76,23 @@ public final class GenerateDataCommand implements Callable<Integer> {
         // creating the folders would fail without saying why
         if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
         if (!Files.isDirectory(out)) return;
-        boolean empty;
+        List<Path> entries;
         try (Stream<Path> s = Files.list(out)) {
-            empty = s.findAny().isEmpty();
+            entries = s.toList();
+        }
+        // what a run killed outright (no shutdown hook) leaves: a partial new set is deleted, an old
+        // set moved aside during the renames is the user's data and is not touched
+        for (Path p : entries) {
+            String name = p.getFileName().toString();
+            if (name.startsWith(".generate-data-old-")) {
+                throw new IllegalArgumentException("generate-data: an earlier run was stopped while replacing the set in " + out
+                        + "; the set it replaced is in " + p + ": move its folders back into " + out + " or delete it, then run again");
+            }
+        }
+        boolean empty = true;
+        for (Path p : entries) {
+            if (p.getFileName().toString().startsWith(".generate-data-new-")) deleteTree(p);
+            else empty = false;
         }
         if (!empty && !overwrite) {
             throw new IllegalArgumentException("generate-data: " + out + " is not empty; choose another --out or pass --overwrite");

@@ -35,6 +35,24 @@ class GenerateDataCommandTest {
     }
 
     @Test
+    void whatAKilledRunLeftIsCleanedOrNamed() throws Exception {
+        // a partial new set (killed while generating) does not make --out count as non-empty, and is removed
+        Path out = tmp.resolve("killed");
+        Files.createDirectories(out.resolve(".generate-data-new-7/bg"));
+        Files.writeString(out.resolve(".generate-data-new-7/bg/bg_001.jpg"), "partial");
+        CliRun r = CliRun.of("generate-data", "--out", out.toString(), "--count", "1", "--size", "16", "--quiet");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertFalse(Files.exists(out.resolve(".generate-data-new-7")));
+        // an old set moved aside (killed during the renames) is the user's data: refused, named, untouched
+        Files.createDirectories(out.resolve(".generate-data-old-3/bg"));
+        Map<String, String> before = snapshot(out);
+        CliRun again = CliRun.of("generate-data", "--out", out.toString(), "--count", "1", "--size", "16", "--quiet", "--overwrite");
+        assertEquals(1, again.code(), again.out() + again.err());
+        assertTrue(again.err().contains("the set it replaced is in " + out.resolve(".generate-data-old-3")), again.err());
+        assertEquals(before, snapshot(out));
+    }
+
+    @Test
     void anOutThatIsAFileIsNamedAsOne() throws Exception {
         Path file = Files.writeString(tmp.resolve("file"), "");
         CliRun r = CliRun.of("generate-data", "--out", file.toString(), "--count", "1", "--size", "16", "--quiet");
