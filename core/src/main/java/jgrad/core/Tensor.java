@@ -568,6 +568,11 @@ public final class Tensor {
         return isContiguous() ? view(newShape) : contiguous().view(newShape);
     }
 
+    /** Every dim into one, as {@code torch.flatten(x)}: shape [numel] (a 0-d tensor gives [1]). */
+    public Tensor flatten() {
+        return flatten(0, -1);
+    }
+
     /** Flattens dims [start, end] into one; a 0-d tensor (dims 0 or −1) becomes one element of shape [1], as torch. */
     public Tensor flatten(int startDim, int endDim) {
         if (shape.length == 0) {
@@ -721,6 +726,19 @@ public final class Tensor {
             }
         }
         return viewAs("unsqueeze", ns, nst);
+    }
+
+    /** Removes every dimension of size 1, as {@code torch.squeeze(x)}, as a view. */
+    public Tensor squeeze() {
+        int ones = 0;
+        for (int size : shape) if (size == 1) ones++;
+        int[] ns = new int[shape.length - ones], nst = new int[shape.length - ones];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (shape[i] == 1) continue;
+            ns[j] = shape[i];
+            nst[j++] = strides[i];
+        }
+        return viewAs("squeeze", ns, nst);
     }
 
     /**

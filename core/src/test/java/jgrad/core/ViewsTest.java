@@ -149,6 +149,20 @@ class ViewsTest {
     }
 
     @Test
+    void squeezeAndFlattenWithoutArgumentsTakeEveryDim() {
+        Tensor x = Tensor.arange(6).reshape(1, 2, 1, 3, 1);
+        assertArrayEquals(new int[]{2, 3}, x.squeeze().dims());
+        assertClose(x.toArray(), x.squeeze(), 0);
+        assertArrayEquals(new int[0], Tensor.ones(1, 1).squeeze().dims());
+        assertArrayEquals(new int[]{6}, x.flatten().dims());
+        assertArrayEquals(new int[]{1}, Tensor.scalar(2f).flatten().dims());
+        // a view: the gradient flows back into the original shape
+        Tensor r = Tensor.randn(new Rng(2), 1, 3, 1).requiresGrad(true);
+        GradCheck.assertGradients(in -> in[0].transpose(0, 1).squeeze().mul(Tensor.arange(3)), r);
+        assertClose(new float[]{0, 3, 1, 4, 2, 5}, Tensor.arange(6).reshape(2, 3).transpose(0, 1).flatten(), 0);
+    }
+
+    @Test
     void toStringShowsSmallTensorsWholeAndLargeOnesByTheirEnds() {
         assertEquals("Tensor[2, 2] [0.0, 1.0, 2.0, 3.0]", Tensor.arange(4).reshape(2, 2).toString());
         assertEquals("Tensor[10, 10] [0.0, 1.0, 2.0, ..., 97.0, 98.0, 99.0]", Tensor.arange(100).reshape(10, 10).toString());
