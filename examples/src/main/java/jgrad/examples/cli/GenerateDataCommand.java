@@ -8,7 +8,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -18,6 +17,7 @@ import java.util.stream.Stream;
 
 import jgrad.examples.data.DataException;
 import jgrad.examples.data.Layout;
+import jgrad.examples.experiments.Experiment;
 import jgrad.examples.data.SceneGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,17 +83,14 @@ public final class GenerateDataCommand implements Callable<Integer> {
         // what a run killed outright (no shutdown hook) leaves: a partial new set is deleted, an old
         // set moved aside during the renames is the user's data and is not touched
         for (Path p : entries) {
-            String name = p.getFileName().toString();
-            if (name.startsWith(".generate-data-old-")) {
+            if (p.getFileName().toString().startsWith(".generate-data-old-")) {
                 throw new IllegalArgumentException("generate-data: an earlier run was stopped while replacing the set in " + out
                         + "; the set it replaced is in " + p + ": move its folders back into " + out + " or delete it, then run again");
             }
         }
-        boolean empty = true;
-        for (Path p : entries) {
-            if (p.getFileName().toString().startsWith(".generate-data-new-")) deleteTree(p);
-            else empty = false;
-        }
+        List<Path> partial = entries.stream().filter(p -> p.getFileName().toString().startsWith(".generate-data-new-")).toList();
+        for (Path p : partial) Experiment.deleteTree(p);
+        boolean empty = partial.size() == entries.size();
         if (!empty && !overwrite) {
             throw new IllegalArgumentException("generate-data: " + out + " is not empty; choose another --out or pass --overwrite");
         }
@@ -223,7 +220,7 @@ public final class GenerateDataCommand implements Callable<Integer> {
                 finished = true;
                 settled.countDown();
                 try {
-                    deleteTree(aside);
+                    Experiment.deleteTree(aside);
                     Files.delete(dir);
                 } catch (IOException e) {
                     err.println("generate-data: the new set is in place, but the old one could not be deleted from " + aside + ": "
@@ -238,7 +235,7 @@ public final class GenerateDataCommand implements Callable<Integer> {
                 if (!finished) {
                     finished = true;
                     try {
-                        deleteTree(dir);
+                        Experiment.deleteTree(dir);
                     } catch (IOException ignored) {
                         // best effort: the old set is untouched either way
                     }
@@ -260,13 +257,6 @@ public final class GenerateDataCommand implements Callable<Integer> {
                 // fall through to the cleanup
             }
             discard();
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
         }
     }
 

@@ -18,15 +18,12 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code jgrad train}: one training run from a configuration file and options, with checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -138,11 +135,7 @@ public final class TrainCommand implements Callable<Integer> {
         // everything the earlier run wrote, so that no plot of it (depth_metrics.png after a mask-only
         // run, say) is left beside the new one; model.json and config.properties are replaced whole
         for (String name : Experiment.RUN_FILES) {
-            Path p = dir.resolve(name);
-            if (name.equals("model.json") || name.equals("config.properties") || !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) continue;
-            try (Stream<Path> s = Files.walk(p)) {
-                for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-            }
+            if (!name.equals("model.json") && !name.equals("config.properties")) Experiment.deleteTree(dir.resolve(name));
         }
     }
 

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -140,18 +139,11 @@ public final class CompareLosses {
         }
         for (Path p : top) Files.deleteIfExists(p);
         for (Path run : runs) {
-            for (String f : Experiment.RUN_FILES) deleteTree(run.resolve(f));
+            for (String f : Experiment.RUN_FILES) Experiment.deleteTree(run.resolve(f));
             try (Stream<Path> s = Files.list(run)) {
                 if (s.findAny().isPresent()) continue;
             }
             Files.delete(run);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
         }
     }
 

@@ -32,11 +32,14 @@ import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * One training run of a joint (or mask-only) model, shared by {@code train} and
@@ -67,6 +70,14 @@ public final class Experiment {
      */
     public static final List<String> RUN_FILES = List.of("last", "best", "history.csv", "grids", "grid.png", "loss.png",
             "mask_metrics.png", "depth_metrics.png", "model.json", "config.properties");
+
+    /** Deletes p and everything under it, if it exists (a link is deleted, not followed). */
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
 
     /** Validation samples in a prediction grid (fewer when the validation set is smaller). */
     public static final int GRID_ROWS = 8;
